@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.modelarts collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The HTTP client: one requests session, the retry policy, and one error type."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from urllib.parse import quote, urlsplit
+
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._signer import canonical_query
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+    HAS_REQUESTS = True
+except ImportError:
+    HAS_REQUESTS = False
+    Retry = object
+
+COLLECTION_VERSION = "1.0.0"
+
+# Statuses that say "try again": throttling and the gateway's or service's passing failures.
+TRANSIENT_STATUSES = frozenset((429, 500, 502, 503, 504))
+BACKOFF_FACTOR = 0.5
+BACKOFF_MAX = 20.0
+# A Retry-After longer than this is cut: a task should fail in bounded time, not sleep for an hour.
+RETRY_AFTER_MAX = 60.0
+
+
+def backoff_delay(attempt, factor=BACKOFF_FACTOR, maximum=BACKOFF_MAX):
+    """Delay before retry number ``attempt`` (1-based): exponential, capped, with equal jitter."""
+    delay = min(maximum, factor * (2 ** (attempt - 1)))
+    return random.uniform(delay / 2, delay)
+
+
+class RetryPolicy(Retry):
+    """urllib3's Retry with jittered backoff and a bounded Retry-After.
+
+    Only GET is retried on a status or after the request was sent: a write that failed may have been
+    applied, so the caller reads the instance again instead. Connection failures are retried for every
+    method because nothing reached the service.
+    """
+
+    def get_backoff_time(self):
+        return backoff_delay(len(self.history)) if self.history else 0
+
+    def get_retry_after(self, response):
+        retry_after = super().get_retry_after(response)
+        return None if retry_after is None else min(retry_after, RETRY_AFTER_MAX)
+
+    @classmethod
+    def build(cls, max_retries):
+        return cls(
+            total=max_retries, connect=max_retries, read=max_retries, status=max_retries,
+            other=0, redirect=0, allowed_methods=frozenset(("GET",)),
+            status_forcelist=TRANSIENT_STATUSES, respect_retry_after_header=True,
+            raise_on_status=False, raise_on_redirect=False,
+        )
+
+
+class ModelArtsError(Exception):
+    """A failed call, with what was attempted and everything the service said about it."""
+
+    def __init__(self, action, reason=None, status=None, error_code=None, error_msg=None, request_id=None, transient=False):
+        self.action = action
+        self.reason = reason
+        self.status = status
+        self.error_code = error_code
+        self.error_msg = error_msg
+        self.request_id = request_id
+        self.transient = transient
+        super().__init__(self.message)
+
+    @property
+    def message(self):
+        if self.status is None:
+            return "%s failed: %s" % (self.action, self.reason)
+        detail = ", ".join(str(part) for part in (self.error_code, self.error_msg) if part)
+        text = "%s failed: HTTP %s" % (self.action, self.status)
+        if detail:
+            text += " %s" % detail
+        if self.reason:
+            text += " (%s)" % self.reason
+        return text + " (request id %s)" % (self.request_id or "not given")
+
+    def as_dict(self):
+        return {
+            "action": self.action, "status": self.status, "error_code": self.error_code,
+            "error_msg": self.error_msg, "request_id": self.request_id, "reason": self.reason,
+        }
+
+
+class _NoNetrc:
+    """An auth hook that does nothing, so requests never replaces our headers with ~/.netrc credentials."""
+
+    def __call__(self, request):
+        return request
+
+
+class ModelArtsClient:
+    """Calls the ModelArts API: builds, authenticates and sends requests, and maps errors."""
+
+    def __init__(self, endpoint, project_id, auth, validate_certs=True, ca_path=None, timeout=30.0, max_retries=5, user_agent=None):
+        self.endpoint = endpoint.rstrip("/")
+        self.project_id = project_id
+        self.auth = auth
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self._host = urlsplit(self.endpoint).netloc
+        self._base_path = urlsplit(self.endpoint).path
+        self._user_agent = user_agent or "hwcloud.modelarts/%s" % COLLECTION_VERSION
+        self.session = requests.Session()
+        self.session.auth = _NoNetrc()
+        self.session.verify = ca_path or validate_certs
+        adapter = HTTPAdapter(max_retries=RetryPolicy.build(max_retries))
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def project_path(self, *segments):
+        """``/v1/{project_id}/...`` with each segment quoted, so an id can never change the path."""
+        return "/".join(["", "v1", quote(self.project_id, safe="")] + [quote(str(s), safe="") for s in segments])
+
+    def request(self, method, path, action, params=None, body=None):
+        """Send one call and return its decoded JSON answer; raise ModelArtsError on any failure.
+
+        A GET whose answer is not JSON is read again (within max_retries); every other retry is the
+        transport's (RetryPolicy).
+        """
+        attempt = 0
+        while True:
+            try:
+                return self._send(method, path, action, params, body)
+            except ModelArtsError as error:
+                if method != "GET" or not error.transient or error.status is None or error.status >= 300 or attempt >= self.max_retries:
+                    raise
+                attempt += 1
+                time.sleep(backoff_delay(attempt))
+
+    def _send(self, method, path, action, params, body):
+        params = [(k, v) for k, v in (params or []) if v is not None]
+        data = None if body is None else json.dumps(body, separators=(",", ":"), sort_keys=True).encode("utf-8")
+        full_path = self._base_path + path
+        headers = {"Content-Type": "application/json;charset=UTF-8", "X-Project-Id": self.project_id}
+        headers = self.auth.headers(method, self._host, full_path, params, headers, data)
+        headers["User-Agent"] = self._user_agent
+        url = self.endpoint + path
+        if params:
+            url += "?" + canonical_query(params)
+        try:
+            response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False)
+        except requests.exceptions.SSLError as error:
+            raise ModelArtsError(action, reason="TLS error talking to %s: %s" % (self.endpoint, _root_cause(error)))
+        except requests.exceptions.Timeout as error:
+            raise ModelArtsError(action, reason="no answer within %s seconds from %s (%s)" % (self.timeout, self.endpoint, _root_cause(error)), transient=True)
+        except requests.exceptions.RequestException as error:
+            raise ModelArtsError(action, reason="could not reach %s: %s" % (self.endpoint, _root_cause(error)), transient=True)
+        return self._decode(response, action)
+
+    @staticmethod
+    def _decode(response, action):
+        request_id = response.headers.get("X-Request-Id")
+        try:
+            payload = response.json() if response.content else None
+        except ValueError:
+            payload = None
+            malformed = True
+        else:
+            malformed = False
+        if response.status_code >= 300:
+            fields = payload if isinstance(payload, dict) else {}
+            error_msg = fields.get("error_msg")
+            if not fields:
+                error_msg = (response.text or response.reason or "").strip()[:200] or None
+            raise ModelArtsError(
+                action, status=response.status_code, error_code=fields.get("error_code"), error_msg=error_msg,
+                request_id=request_id or fields.get("request_id"), transient=response.status_code in TRANSIENT_STATUSES,
+            )
+        if malformed or not isinstance(payload, dict):
+            raise ModelArtsError(action, status=response.status_code, reason="the answer is not a JSON object", request_id=request_id, transient=True)
+        return payload
+
+
+def _root_cause(error):
+    """The innermost reason of a requests/urllib3 error, without the URL-laden wrapper text."""
+    seen = error
+    while True:
+        inner = getattr(seen, "reason", None) or (seen.args[0] if getattr(seen, "args", None) and isinstance(seen.args[0], BaseException) else None)
+        if inner is None or inner is seen:
+            return str(seen)
+        seen = inner
