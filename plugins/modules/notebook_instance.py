@@ -387,8 +387,10 @@ class NotebookInstance(ModelArtsModule):
             self.module.warn("hooks were not sent: the API never returns them, so they are sent only along with another change, "
                              "or on every run with force_update_hooks=true")
         plan = self.plan(instance, bool(changed_fields) or send_hooks)
-        end_status = {"stop": "STOPPED", "start": "RUNNING"}.get(plan[-1]) if plan else None
-        if end_status and end_status != instance.get("status"):
+        end_status = instance.get("status")
+        for action in plan:
+            end_status = {"stop": "STOPPED", "start": "RUNNING"}.get(action, end_status)
+        if end_status != instance.get("status"):
             before["status"], after["status"] = instance.get("status"), end_status
         self.result["changed"] = bool(plan)
         if self.module._diff:

@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.modelarts collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The client and the modules are unit-tested against the real simulator on loopback, not against mocks."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "simulator")
+if SIMULATOR_DIR not in sys.path:
+    sys.path.insert(0, SIMULATOR_DIR)
+
+from modelarts_simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+
+@pytest.fixture
+def simulator():
+    sim = Simulator()
+    sim.start()
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_backoff_sleep(monkeypatch):
+    """Retries keep their count and order; only the jittered sleep between them is cut, to keep units fast."""
+    from ansible_collections.hwcloud.modelarts.plugins.module_utils import _http
+
+    monkeypatch.setattr(_http, "BACKOFF_FACTOR", 0.001)
+    monkeypatch.setattr(_http, "backoff_delay", lambda attempt, factor=0.001, maximum=0.01: min(maximum, factor * 2 ** (attempt - 1)))

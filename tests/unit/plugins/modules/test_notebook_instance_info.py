@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.modelarts collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.hwcloud.modelarts.plugins.modules import notebook_instance_info
+
+
+@pytest.fixture
+def run(simulator, capsys):
+    def run_module(**args):
+        args.update(endpoint=simulator.url, project_id=simulator.project_id, auth_token="sim-iam-token", _ansible_check_mode=True)
+        with patch_module_args(args):
+            with pytest.raises(SystemExit):
+                notebook_instance_info.main()
+        return json.loads(capsys.readouterr().out)
+    return run_module
+
+
+def test_empty_project_gives_an_empty_list(simulator, run):
+    assert run()["notebooks"] == []
+    assert len(simulator.requests) == 1
+
+
+def test_every_notebook_in_pages_of_fifty(simulator, run):
+    simulator.bulk_add(101)
+    result = run()
+    assert len(result["notebooks"]) == 101 and result["changed"] is False
+    assert [(r.query["limit"], r.query["offset"]) for r in simulator.requests] == [("50", "0"), ("50", "50"), ("50", "100")]
+    assert not any("token" in nb for nb in result["notebooks"])
+
+
+def test_exact_name_among_fuzzy_matches(simulator, run):
+    for name in ("nb-1", "nb-10", "a-nb-1", "nb-1"):
+        simulator.add_notebook(name=name)
+    assert [nb["name"] for nb in run(name="nb-1")["notebooks"]] == ["nb-1", "nb-1"]
+
+
+def test_status_is_filtered_by_the_service(simulator, run):
+    simulator.add_notebook(name="a", status="RUNNING")
+    simulator.add_notebook(name="b", status="STOPPED")
+    assert [nb["name"] for nb in run(status="RUNNING")["notebooks"]] == ["a"]
+    assert simulator.requests[-1].query["status"] == "RUNNING"
+
+
+def test_one_by_id_and_unknown_id(simulator, run):
+    nb = simulator.add_notebook(name="a")
+    assert [n["id"] for n in run(id=nb["id"])["notebooks"]] == [nb["id"]]
+    assert run(id="no-such-id")["notebooks"] == []
+
+
+def test_other_errors_fail(simulator, run):
+    simulator.inject_fault(method="GET", count=1, status=403, body={"error_code": "ModelArts.0203", "error_msg": "forbidden"})
+    result = run()
+    assert result["failed"] and "HTTP 403 ModelArts.0203" in result["msg"]
+
+
+def test_id_cannot_be_combined_with_filters(simulator, run):
+    result = run(id="x", status="RUNNING")
+    assert result["failed"] and "mutually exclusive" in result["msg"] and simulator.requests == []
