@@ -1,0 +1,102 @@
+"""The official Huawei SDK talks to the simulator: proof that the simulator speaks the real wire protocol."""
+
+import pytest
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkmodelarts.v1 import (ContainerHooks, CustomHooks, EndpointsReq, ListNotebooksRequest, ModelArtsClient,
+                                        NotebookUpdateRequest, ShowNotebookRequest, StartNotebookRequest, StopNotebookRequest,
+                                        UpdateNotebookRequest)
+from huaweicloudsdkmodelarts.v1.model.config import Config as HookConfig
+
+from modelarts_simulator import Simulator
+
+AK = "AKSIMULATOR0000000001"
+SK = "sim-secret-key"
+
+
+def sdk_client(sim, ak=AK, sk=SK, security_token=None, http_config=None):
+    credentials = BasicCredentials(ak, sk, sim.project_id)
+    if security_token:
+        credentials = credentials.with_security_token(security_token)
+    config = http_config or HttpConfig.get_default_config()
+    config.retry_times = 0
+    return ModelArtsClient.new_builder().with_credentials(credentials).with_endpoint(sim.url).with_http_config(config).build()
+
+
+def test_sdk_shows_updates_stops_starts_and_lists(simulator):
+    nb = simulator.add_notebook(name="sdk-nb", status="RUNNING", capacity=5)
+    simulator.add_notebook(name="other")
+    client = sdk_client(simulator)
+
+    shown = client.show_notebook(ShowNotebookRequest(id=nb["id"]))
+    assert (shown.id, shown.name, shown.status, shown.token) == (nb["id"], "sdk-nb", "RUNNING", nb["token"])
+    assert shown.image.id == nb["image"]["id"] and shown.volume.capacity == 5
+
+    with pytest.raises(ClientRequestException) as refused:
+        client.update_notebook(UpdateNotebookRequest(id=nb["id"], body=NotebookUpdateRequest(description="x")))
+    assert (refused.value.status_code, refused.value.error_code) == (400, "ModelArts.6347")
+
+    stopping = client.stop_notebook(StopNotebookRequest(id=nb["id"]))
+    assert stopping.status == "STOPPING"
+    assert client.show_notebook(ShowNotebookRequest(id=nb["id"])).status == "STOPPED"
+
+    hooks = CustomHooks(container_hooks=ContainerHooks(pre_start=HookConfig(script="/home/ma-user/work/pre.sh", type="SCRIPT")))
+    body = NotebookUpdateRequest(name="sdk-nb-2", description="updated by the SDK", flavor="modelarts.vm.cpu.8u",
+                                 storage_new_size=20, endpoints=[EndpointsReq(service="SSH", key_pair_names=["kp-sdk"])], hooks=hooks)
+    updated = client.update_notebook(UpdateNotebookRequest(id=nb["id"], body=body))
+    assert (updated.name, updated.description, updated.flavor, updated.volume.capacity) == \
+        ("sdk-nb-2", "updated by the SDK", "modelarts.vm.cpu.8u", 20)
+    ssh = [ep for ep in updated.endpoints if ep.service == "SSH"]
+    assert len(ssh) == 1 and ssh[0].key_pair_names == ["kp-sdk"]
+    assert simulator.hooks(nb["id"]) == {"container_hooks": {"pre_start": {"script": "/home/ma-user/work/pre.sh", "type": "SCRIPT"}}}
+
+    starting = client.start_notebook(StartNotebookRequest(id=nb["id"], duration=3600000, type="TIMING"))
+    assert starting.status == "STARTING" and starting.lease.duration == 3600000
+    assert client.show_notebook(ShowNotebookRequest(id=nb["id"])).status == "RUNNING"
+
+    listed = client.list_notebooks(ListNotebooksRequest(name="SDK-NB", limit=10, offset=0))
+    assert (listed.total, listed.size, listed.current, listed.pages) == (1, 1, 0, 1)
+    assert listed.data[0].id == nb["id"]
+
+    assert [(w.method, w.path.rsplit("/", 1)[1]) for w in simulator.writes] == [("POST", "stop"), ("PUT", nb["id"]), ("POST", "start")]
+    assert all(r.headers["Authorization"].startswith("SDK-HMAC-SHA256 Access=%s," % AK) for r in simulator.requests)
+
+
+def test_sdk_with_a_wrong_secret_key_gets_the_mapped_401(simulator):
+    nb = simulator.add_notebook()
+    with pytest.raises(ClientRequestException) as rejected:
+        sdk_client(simulator, sk="wrong-secret").show_notebook(ShowNotebookRequest(id=nb["id"]))
+    err = rejected.value
+    assert (err.status_code, err.error_code) == (401, "APIGW.0301")
+    assert err.request_id == simulator.requests[-1].request_id
+
+
+def test_sdk_unknown_id_maps_to_6309(simulator):
+    with pytest.raises(ClientRequestException) as missing:
+        sdk_client(simulator).show_notebook(ShowNotebookRequest(id="00000000-0000-0000-0000-000000000000"))
+    assert (missing.value.status_code, missing.value.error_code) == (400, "ModelArts.6309")
+
+
+def test_sdk_security_token_is_sent_and_signed():
+    with Simulator(security_token="sts-token-1") as sim:
+        nb = sim.add_notebook(name="temp-key")
+        shown = sdk_client(sim, security_token="sts-token-1").show_notebook(ShowNotebookRequest(id=nb["id"]))
+        assert shown.name == "temp-key"
+        assert "x-security-token" in sim.requests[-1].headers["Authorization"]
+        with pytest.raises(ClientRequestException) as without:
+            sdk_client(sim).show_notebook(ShowNotebookRequest(id=nb["id"]))
+        assert (without.value.status_code, without.value.error_code) == (401, "APIGW.0301")
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_sdk_over_https(simulator_tls_files):
+    cert, key = simulator_tls_files
+    with Simulator(tls_cert=cert, tls_key=key) as sim:
+        nb = sim.add_notebook(name="tls-nb")
+        config = HttpConfig.get_default_config()
+        config.ignore_ssl_verification = True
+        assert sdk_client(sim, http_config=config).show_notebook(ShowNotebookRequest(id=nb["id"])).name == "tls-nb"
+        verified = HttpConfig.get_default_config()
+        verified.ssl_ca_cert = cert
+        assert sdk_client(sim, http_config=verified).list_notebooks(ListNotebooksRequest(limit=10)).total == 1
