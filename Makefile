@@ -92,6 +92,7 @@ units: venv get-pip test-tree
 
 e2e: install
 	@echo "==> End-to-end tests against the installed collection"
+	@test -d tests/e2e || { echo "tests/e2e is missing: no end-to-end tests to run" >&2; exit 1; }
 	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_DIR) ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
 	  python -m pytest tests/e2e -q -n $(E2E_WORKERS)
 
