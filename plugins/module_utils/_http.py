@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import random
 import time
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._signer import canonical_query
@@ -66,7 +68,8 @@ class RetryPolicy(Retry):
 class ModelArtsError(Exception):
     """A failed call, with what was attempted and everything the service said about it."""
 
-    def __init__(self, action, reason=None, status=None, error_code=None, error_msg=None, request_id=None, transient=False):
+    def __init__(self, action, reason=None, status=None, error_code=None, error_msg=None, request_id=None, transient=False,
+                 retry_after=None):
         self.action = action
         self.reason = reason
         self.status = status
@@ -74,6 +77,8 @@ class ModelArtsError(Exception):
         self.error_msg = error_msg
         self.request_id = request_id
         self.transient = transient
+        # Seconds the service asked to wait before trying again (Retry-After), for callers that retry themselves.
+        self.retry_after = retry_after
         super().__init__(self.message)
 
     @property
@@ -179,10 +184,26 @@ class ModelArtsClient:
             raise ModelArtsError(
                 action, status=response.status_code, error_code=fields.get("error_code"), error_msg=error_msg,
                 request_id=request_id or fields.get("request_id"), transient=response.status_code in TRANSIENT_STATUSES,
+                retry_after=_retry_after(response),
             )
         if malformed or not isinstance(payload, dict):
             raise ModelArtsError(action, status=response.status_code, reason="the answer is not a JSON object", request_id=request_id, transient=True)
         return payload
+
+
+def _retry_after(response):
+    """The wait a Retry-After header asks for (seconds or an HTTP date), bounded by RETRY_AFTER_MAX; None when absent."""
+    value = (response.headers.get("Retry-After") or "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds()
+        except (TypeError, ValueError, IndexError):
+            return None
+    return min(max(seconds, 0.0), RETRY_AFTER_MAX)
 
 
 def _root_cause(error):

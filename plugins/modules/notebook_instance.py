@@ -526,7 +526,8 @@ class NotebookInstance(ModelArtsModule):
                     raise
                 attempt += 1
                 if error.transient:
-                    time.sleep(backoff_delay(attempt))
+                    # A throttled write waits as long as the service asked (Retry-After), not only the backoff.
+                    time.sleep(max(backoff_delay(attempt), error.retry_after or 0))
                 instance = self.api.show(instance["id"])
                 if done(instance):
                     break
