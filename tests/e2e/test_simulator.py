@@ -493,6 +493,21 @@ def test_transition_result_ends_the_next_transition_in_failure():
         wait_for(sim, nb_id, "ERROR")
 
 
+def test_fault_skip_modify_and_echo(simulator):
+    nb_id = simulator.add_notebook(name="mine")["id"]
+    simulator.inject_fault(method="GET", skip=2, status=500)
+    assert [call(simulator, "GET", "/" + nb_id).status_code for attempt in range(4)] == [200, 200, 500, 200]
+
+    # someone else renames the instance as the PUT arrives; the PUT itself still goes through
+    simulator.inject_fault(method="PUT", status=None, modify={"name": "theirs", "capacity": 40})
+    answer = call(simulator, "PUT", "/" + nb_id, body={"description": "mine too"})
+    assert (answer.json()["name"], answer.json()["volume"]["capacity"], answer.json()["description"]) == ("theirs", 40, "mine too")
+
+    simulator.inject_fault(status=401, echo=True)
+    echoed = call(simulator, "PUT", "/" + nb_id, body={"description": "secret-ish"})
+    assert echoed.status_code == 401 and "SDK-HMAC-SHA256 Access=" + AK in echoed.text and "secret-ish" in echoed.text
+
+
 # ---- recording ------------------------------------------------------------------------------------------------
 def test_every_request_is_recorded_with_its_answer(simulator):
     nb_id = simulator.add_notebook()["id"]
