@@ -10,8 +10,8 @@ module: notebook_instance
 short_description: Keep a ModelArts notebook instance in the requested shape
 version_added: 1.0.0
 description:
-  - Brings one existing Huawei Cloud ModelArts notebook instance to the requested shape: name, description,
-    flavor, image, disk size, SSH access (endpoints) and start-up hooks, and optionally its run state.
+  - Brings one existing Huawei Cloud ModelArts notebook instance to the requested shape (name, description,
+    flavor, image, disk size, SSH access (endpoints) and start-up hooks), and optionally its run state.
   - Only the options given are compared with the live instance and sent. The task reports C(changed) only
     when it changed something, so a second run is unchanged and costs one read.
   - The update API works only on a B(STOPPED) instance. A running instance that needs an update is stopped,
@@ -90,7 +90,6 @@ options:
           - The names of the key pairs (from the ECS console) that may log in through SSH.
         type: list
         elements: str
-        no_log: false
   hooks:
     description:
       - Scripts the instance runs when its container starts.
@@ -155,7 +154,7 @@ options:
         option, and nothing is changed.
       - With V(true), the module stops the instance, waits for STOPPED, updates it, starts it and waits for
         RUNNING (if O(wait=true)). If the update fails after the stop, the instance is still started again
-        before the task fails: an instance that was running is never left stopped.
+        before the task fails; an instance that was running is never left stopped.
     type: bool
     default: false
   wait:

@@ -13,7 +13,7 @@ description:
   - Returns the notebook instances of a project, all of them or those matching O(id), O(name) or O(status),
     each as the API returns it, without its access token.
   - Pages through the list API with the largest page it allows (50), so N instances cost ceil(N/50) requests.
-  - Read-only: it never changes anything.
+  - Read-only; it never changes anything.
 author:
   - hwcloud.modelarts contributors
 extends_documentation_fragment:
