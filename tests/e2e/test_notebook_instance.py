@@ -213,3 +213,25 @@ def test_lookup_by_exact_name_among_fuzzy_matches_none_and_several(simulator, ru
     assert "nb-2" in run["none"]["msg"] and "none" in run["none"]["msg"]
     assert all(found in run["fuzzy only"]["msg"] for found in ("nb-1", "nb-10", "nb-1-old")), run["fuzzy only"]["msg"]
     assert "2 notebook instances" in run["several"]["msg"] and all(i in run["several"]["msg"] for i in twins)
+
+
+def test_hooks_without_and_with_force_update_hooks(simulator, runner):
+    alone, along, forced = add(simulator, "nb-hooks-alone"), add(simulator, "nb-hooks-along"), add(simulator, "nb-hooks-forced")
+    tasks = [module_task("alone", id=alone, hooks=HOOKS),
+             module_task("along", id=along, hooks=HOOKS, description="with hooks"),
+             module_task("forced", id=forced, hooks=HOOKS, force_update_hooks=True)]
+    for attempt in ("first", "rerun"):
+        simulator.clear_requests()
+        run = runner.playbook(tasks)
+        assert run.rc == 0, run.describe()
+        # Hooks alone are never sent without force_update_hooks, and the task says so.
+        assert run["alone"]["changed"] is False and write_requests(simulator, alone) == [], attempt
+        assert any("force_update_hooks" in w for w in run["alone"].get("warnings", [])), (attempt, run["alone"])
+        # force_update_hooks sends them on every run and always reports changed.
+        assert run["forced"]["changed"] is True and run["forced"]["actions"] == ["update"], attempt
+        assert [r.body for r in api_requests(simulator, forced, "PUT")] == [{"hooks": HOOKS}], attempt
+    assert simulator.hooks(alone) is None
+    assert simulator.hooks(forced) == HOOKS
+    # Along with another change they are sent in the same update; on the rerun nothing else changes.
+    assert simulator.hooks(along) == HOOKS
+    assert run["along"]["changed"] is False and write_requests(simulator, along) == []
