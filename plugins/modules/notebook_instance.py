@@ -530,8 +530,11 @@ class NotebookInstance(ModelArtsModule):
                 instance = self.api.show(instance["id"])
                 if done(instance):
                     break
-                if not error.transient or attempt > self.params["max_retries"]:
+                if attempt > self.params["max_retries"]:
                     raise
+                if not error.transient:
+                    # Refused while another operation ran (ModelArts.6357) and not done: that operation may end, try again.
+                    time.sleep(backoff_delay(attempt))
                 if refresh:
                     refresh(instance)
                 continue

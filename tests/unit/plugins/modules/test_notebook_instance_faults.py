@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.modelarts collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Regressions found by the fault sweep (tests/faults/sweep.py), run in-process against the simulator."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.hwcloud.modelarts.plugins.modules import notebook_instance
+
+REFUSED = {"error_code": "ModelArts.6357", "error_msg": "Another operation is running on the instance."}
+
+
+@pytest.fixture
+def run(simulator, capsys):
+    def run_module(**args):
+        args.update(endpoint=simulator.url, project_id=simulator.project_id, access_key="AKSIMULATOR0000000001",
+                    secret_key="sim-secret-key", wait_timeout=10)
+        with patch_module_args(args):
+            with pytest.raises(SystemExit):
+                notebook_instance.main()
+        return json.loads(capsys.readouterr().out)
+    return run_module
+
+
+def test_a_throttled_write_waits_for_retry_after_before_it_is_sent_again(simulator, run, monkeypatch):
+    slept = []
+    monkeypatch.setattr(notebook_instance.time, "sleep", slept.append)
+    nb = simulator.add_notebook(name="nb-1")
+    simulator.inject_fault(method="PUT", status=429, headers={"Retry-After": "7"})
+    result = run(id=nb["id"], description="new")
+    assert result["changed"] is True and result["actions"] == ["update"]
+    assert slept and max(slept) >= 7
+
+
+def test_a_refused_restart_is_tried_again_so_a_running_instance_is_not_left_stopped(simulator, run):
+    nb = simulator.add_notebook(name="nb-1", status="RUNNING")
+    # The update fails for good; the start that follows is refused once while "another operation runs".
+    simulator.inject_fault(method="PUT", status=503, count=10)
+    simulator.inject_fault(method="POST", path="/start$", status=400, body=REFUSED)
+    result = run(id=nb["id"], description="new", allow_restart=True, max_retries=2)
+    assert result["failed"] is True and "was started again" in result["msg"]
+    assert simulator.notebook(nb["id"])["status"] == "RUNNING"
+
+
+def test_a_stop_refused_once_is_tried_again(simulator, run):
+    nb = simulator.add_notebook(name="nb-1", status="RUNNING")
+    simulator.inject_fault(method="POST", path="/stop$", status=400, body=REFUSED)
+    result = run(id=nb["id"], state="stopped")
+    assert result["changed"] is True and result["actions"] == ["stop"]
+    assert simulator.notebook(nb["id"])["status"] == "STOPPED"
+    assert len([r for r in simulator.requests if r.path.endswith("/stop")]) == 2
+
+
+def test_a_stop_refused_every_time_fails_clearly_after_max_retries(simulator, run):
+    nb = simulator.add_notebook(name="nb-1", status="RUNNING")
+    simulator.inject_fault(method="POST", path="/stop$", status=400, body=REFUSED, count=10)
+    result = run(id=nb["id"], state="stopped", max_retries=2)
+    assert result["failed"] is True and "Stopping notebook instance" in result["msg"] and "ModelArts.6357" in result["msg"]
+    assert len([r for r in simulator.requests if r.path.endswith("/stop")]) == 3
