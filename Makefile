@@ -96,6 +96,13 @@ e2e: install
 	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_DIR) ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
 	  python -m pytest tests/e2e -q -n $(E2E_WORKERS)
 
+# The example playbook run twice (changed, then unchanged): against the simulator, or the real
+# cloud when HW_ACCESS_KEY or HW_AUTH_TOKEN is set (tools/demo.py).
+.PHONY: demo
+demo: install
+	@echo "==> Demo: examples/notebook_update.yml"
+	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_DIR) python tools/demo.py
+
 # Everything CI runs.
 test: sanity units e2e
 
