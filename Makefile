@@ -103,8 +103,75 @@ demo: install
 	@echo "==> Demo: examples/notebook_update.yml"
 	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_DIR) python tools/demo.py
 
+# ---- Collection tooling: lint, generated docs, changelog, AWX, execution environment, importer ----
+# The tools live in .venv-tools, apart from .venv, so their dependencies never change what the
+# tests run with. They look the collection up by name: TOOLS_COLLECTIONS maps
+# ansible_collections/hwcloud/modelarts to this working tree, and ANSIBLE_HOME keeps what they
+# install and cache inside build/.
+TOOLS_VENV := $(CURDIR)/.venv-tools
+TOOLS_BIN := $(TOOLS_VENV)/bin
+TOOLS_STAMP := $(TOOLS_VENV)/.requirements-installed
+TOOLS_COLLECTIONS := $(BUILD_DIR)/tools-collections
+TOOLS_ENV := PATH=$(TOOLS_BIN):$$PATH ANSIBLE_HOME=$(BUILD_DIR)/tools-ansible-home \
+  ANSIBLE_COLLECTIONS_PATH=$(TOOLS_COLLECTIONS) ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+DOCS_REFERENCE := docs/reference
+ANTSIBULL_DOCS_FLAGS := --use-current --squash-hierarchy --output-format simplified-rst \
+  --no-add-antsibull-docs-version --fail-on-error --cleanup everything
+
+.PHONY: tools-venv tools-collection docs docs-check lint ecosystem
+
+tools-venv: $(TOOLS_STAMP)
+
+$(TOOLS_STAMP): tests/tools-requirements.txt
+	@echo "==> Setting up $(TOOLS_VENV) with $(PYTHON)"
+	test -x $(TOOLS_BIN)/python || $(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_BIN)/python -m pip install --upgrade --quiet pip
+	$(TOOLS_BIN)/python -m pip install --quiet -r tests/tools-requirements.txt
+	touch $@
+
+tools-collection:
+	mkdir -p $(TOOLS_COLLECTIONS)/ansible_collections/$(NAMESPACE)
+	ln -sfn $(CURDIR) $(TOOLS_COLLECTIONS)/ansible_collections/$(NAMESPACE)/$(NAME)
+
+# The module and role reference in docs/reference, generated from the plugins' own documentation.
+docs: tools-venv tools-collection
+	@echo "==> Generating $(DOCS_REFERENCE) with antsibull-docs"
+	mkdir -p $(DOCS_REFERENCE) && chmod go-w $(DOCS_REFERENCE)
+	$(TOOLS_ENV) antsibull-docs collection $(ANTSIBULL_DOCS_FLAGS) --dest-dir $(DOCS_REFERENCE) $(NAMESPACE).$(NAME)
+
+docs-check: tools-venv tools-collection
+	@echo "==> Checking that $(DOCS_REFERENCE) is what 'make docs' generates"
+	rm -rf $(BUILD_DIR)/docs-check && mkdir -p $(BUILD_DIR)/docs-check && chmod go-w $(BUILD_DIR)/docs-check
+	$(TOOLS_ENV) antsibull-docs collection $(ANTSIBULL_DOCS_FLAGS) --dest-dir $(BUILD_DIR)/docs-check $(NAMESPACE).$(NAME)
+	diff -ru $(DOCS_REFERENCE) $(BUILD_DIR)/docs-check || { echo "==> $(DOCS_REFERENCE) is out of date: run 'make docs' and commit it"; exit 1; }
+
+lint: tools-venv tools-collection
+	@echo "==> ansible-lint (production profile) on the role and the example playbooks"
+	$(TOOLS_ENV) ansible-lint roles examples
+	@echo "==> antsibull-docs lint-collection-docs"
+	$(TOOLS_ENV) antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all --disallow-unknown-collection-refs .
+	@echo "==> antsibull-changelog lint"
+	$(TOOLS_ENV) antsibull-changelog lint
+	$(TOOLS_ENV) antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+	@echo "==> Action group 'all'"
+	$(TOOLS_BIN)/python tools/check_action_group.py
+
+# What Galaxy and ansible-builder make of the collection.
+ecosystem: tools-venv tools-collection build
+	@echo "==> ansible-builder: the collection's dependencies and an execution environment build context"
+	$(TOOLS_ENV) ansible-builder introspect $(TOOLS_COLLECTIONS) | tee $(BUILD_DIR)/ee-introspect.txt
+	grep -q "requests.*from collection $(NAMESPACE).$(NAME)" $(BUILD_DIR)/ee-introspect.txt
+	rm -rf $(BUILD_DIR)/ee-context
+	$(TOOLS_ENV) ansible-builder create -f examples/execution-environment.yml -c $(BUILD_DIR)/ee-context
+	grep -q "$(NAMESPACE).$(NAME)" $(BUILD_DIR)/ee-context/_build/requirements.yml
+	@echo "==> galaxy-importer on $(TARBALL)"
+	cd $(BUILD_DIR) && $(TOOLS_ENV) GALAXY_IMPORTER_CONFIG=$(CURDIR)/tools/galaxy-importer.cfg \
+	  ANSIBLE_LOCAL_TEMP=$(BUILD_DIR)/tools-ansible-home/tmp \
+	  $(TOOLS_BIN)/python -m galaxy_importer.main $(TARBALL) 2>&1 | tee $(BUILD_DIR)/galaxy-importer.log
+	! grep -E "^(ERROR|WARNING)" $(BUILD_DIR)/galaxy-importer.log
+
 # Everything CI runs.
-test: sanity units e2e
+test: sanity units e2e lint docs-check ecosystem
 
 clean:
 	rm -rf $(BUILD_DIR) tests/output .pytest_cache
