@@ -18,7 +18,7 @@ description:
     updated and started again only when O(allow_restart=true); otherwise the task fails and says so.
   - Every input rule of the service is checked before any request is sent.
 author:
-  - hwcloud.modelarts contributors
+  - hwcloud.modelarts maintainers (@hwcloud-modelarts)
 extends_documentation_fragment:
   - hwcloud.modelarts.connection
 attributes:

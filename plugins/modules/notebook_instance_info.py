@@ -15,7 +15,7 @@ description:
   - Pages through the list API with the largest page it allows (50), so N instances cost ceil(N/50) requests.
   - Read-only; it never changes anything.
 author:
-  - hwcloud.modelarts contributors
+  - hwcloud.modelarts maintainers (@hwcloud-modelarts)
 extends_documentation_fragment:
   - hwcloud.modelarts.connection
 attributes:

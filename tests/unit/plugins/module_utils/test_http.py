@@ -118,7 +118,7 @@ def test_retry_after_is_capped():
 def test_backoff_grows_is_capped_and_jittered():
     for attempt in range(1, 12):
         ceiling = min(BACKOFF_MAX, BACKOFF_FACTOR * 2 ** (attempt - 1))
-        delays = {REAL_BACKOFF(attempt) for _ in range(20)}
+        delays = {REAL_BACKOFF(attempt) for dummy in range(20)}
         assert all(ceiling / 2 <= delay <= ceiling for delay in delays)
         assert len(delays) > 1
 

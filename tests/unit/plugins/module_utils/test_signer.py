@@ -72,8 +72,9 @@ CASES = [
     ("GET", "/v1/%s/notebooks/6b3b6f14-9e2a-4b7e-8f5e-3c8f0d2a1b4c" % PROJECT, [], None, {}),
     ("GET", "/v1/%s/notebooks" % PROJECT, [("limit", 50), ("offset", 100), ("name", "team a/dev~1"), ("status", "RUNNING")], None, {}),
     ("PUT", "/v1/%s/notebooks/6b3b" % PROJECT, [], {"description": "update", "flavor": "modelarts.vm.cpu.8u"}, {}),
-    ("PUT", "/v1/%s/notebooks/6b3b" % PROJECT, [], {"name": "nb", "endpoints": [{"dev_service": "SSH", "ssh_keys": ["k1"]}],
-                                                     "description": "\u4e2d\u6587 unicode"}, {"X-Security-Token": "temporary-token-value"}),
+    ("PUT", "/v1/%s/notebooks/6b3b" % PROJECT, [],
+     {"name": "nb", "endpoints": [{"dev_service": "SSH", "ssh_keys": ["k1"]}], "description": "\u4e2d\u6587 unicode"},
+     {"X-Security-Token": "temporary-token-value"}),
     ("POST", "/v1/%s/notebooks/6b3b/start" % PROJECT, [("duration", 3600000), ("type", "TIMING")], None, {}),
     ("POST", "/v1/%s/notebooks/6b3b/stop" % PROJECT, [], None, {"X-Security-Token": "another-token"}),
 ]
@@ -88,7 +89,7 @@ def test_matches_the_official_sdk_signer(method, path, params, body, extra):
 
     request = sdk_request.SdkRequest(
         method=method, schema="https", host="modelarts.cn-north-4.myhuaweicloud.com", resource_path=path,
-        query_params=[(k, v) for k, v in params], header_params=dict(headers), body=data,
+        query_params=list(params), header_params=dict(headers), body=data,
     )
     theirs = sdk_signer.Signer(sdk_credentials.BasicCredentials(VECTOR_AK, VECTOR_SK)).sign(request)
     assert ours["Authorization"] == theirs.header_params["Authorization"]
