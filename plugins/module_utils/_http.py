@@ -121,7 +121,7 @@ class ModelArtsClient:
         self._user_agent = user_agent or "hwcloud.modelarts/%s" % COLLECTION_VERSION
         self.session = requests.Session()
         self.session.auth = _NoNetrc()
-        self.session.verify = ca_path or validate_certs
+        self.session.verify = self.verify = ca_path or validate_certs
         adapter = HTTPAdapter(max_retries=RetryPolicy.build(max_retries))
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -157,7 +157,9 @@ class ModelArtsClient:
         if params:
             url += "?" + canonical_query(params)
         try:
-            response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False)
+            # verify per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the session's, and so ca_path.
+            response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False,
+                                            verify=self.verify)
         except requests.exceptions.SSLError as error:
             raise ModelArtsError(action, reason="TLS error talking to %s: %s" % (self.endpoint, _root_cause(error)))
         except requests.exceptions.Timeout as error:
@@ -210,7 +212,10 @@ def _root_cause(error):
     """The innermost reason of a requests/urllib3 error, without the URL-laden wrapper text."""
     seen = error
     while True:
-        inner = getattr(seen, "reason", None) or (seen.args[0] if getattr(seen, "args", None) and isinstance(seen.args[0], BaseException) else None)
+        inner = getattr(seen, "reason", None)
+        if not isinstance(inner, BaseException):
+            # ssl errors keep a bare code in .reason (CERTIFICATE_VERIFY_FAILED): their text says why, so stop there.
+            inner = seen.args[0] if getattr(seen, "args", None) and isinstance(seen.args[0], BaseException) else None
         if inner is None or inner is seen:
             return str(seen)
         seen = inner
