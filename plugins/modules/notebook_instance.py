@@ -331,6 +331,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules 
     FAILED,
     STABLE,
     TRANSITIONAL,
+    RuleError,
     compare,
     update_body,
     validate,
@@ -470,7 +471,7 @@ class NotebookInstance(ModelArtsModule):
                     if self.params["wait"]:
                         instance = self.wait_for(instance, "RUNNING", "to start")
                 self.result["notebook"] = self.public(instance)
-        except (ModelArtsError, WaitError) as error:
+        except (ModelArtsError, WaitError, RuleError) as error:
             if stopped_by_us:
                 self.restart_after_failure(instance, error)
             raise
@@ -513,9 +514,9 @@ class NotebookInstance(ModelArtsModule):
                           lambda current: current.get("status") in ("STOPPING", "STOPPED"), STOP_CONFLICTS)
 
     def write(self, action, instance, send, done, conflicts, refresh=None):
-        """Send one write. After a passing failure (which may have been applied) or a conflict answer, read the
-        instance again: if the write's effect is there it is done, else it is sent again (passing failures only,
-        at most max_retries times)."""
+        """Send one write. After a passing failure (which may have been applied) or a conflict answer (which may
+        mean "already done"), read the instance again: if the write's effect is there, it is done; else it is
+        sent again after the backoff or the Retry-After asked for, at most max_retries times."""
         attempt = 0
         while True:
             try:
@@ -524,17 +525,12 @@ class NotebookInstance(ModelArtsModule):
                 if not (error.transient or error.error_code in conflicts):
                     raise
                 attempt += 1
-                if error.transient:
-                    # A throttled write waits as long as the service asked (Retry-After), not only the backoff.
-                    time.sleep(max(backoff_delay(attempt), error.retry_after or 0))
                 instance = self.api.show(instance["id"])
                 if done(instance):
                     break
                 if attempt > self.params["max_retries"]:
                     raise
-                if not error.transient:
-                    # Refused while another operation ran (ModelArts.6357) and not done: that operation may end, try again.
-                    time.sleep(backoff_delay(attempt))
+                time.sleep(max(backoff_delay(attempt), error.retry_after or 0))
                 if refresh:
                     refresh(instance)
                 continue

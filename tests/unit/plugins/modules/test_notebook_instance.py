@@ -234,3 +234,14 @@ def test_secrets_and_notebook_token_never_in_the_result(simulator, run):
     token = simulator.notebook(nb["id"])["token"]
     result = run(id=nb["id"], description="x")
     assert token not in json.dumps(result) and "sim-secret-key" not in json.dumps(result)
+
+
+def test_a_rule_broken_after_the_stop_still_starts_the_instance_again(simulator, run):
+    # The PUT fails for a passing reason while someone else grows the disk past the requested size: re-reading
+    # shows a change the service cannot make, and the instance this task stopped must still run again.
+    nb = simulator.add_notebook(name="nb-1", status="RUNNING", capacity=5)
+    simulator.inject_fault(method="PUT", count=1, status=503, modify={"capacity": 100})
+    result = run(id=nb["id"], storage_size=50, allow_restart=True)
+    assert result["failed"] and "cannot shrink" in result["msg"] and "started again" in result["msg"]
+    assert result["actions"] == ["stop", "start"]
+    assert simulator.notebook(nb["id"])["status"] == "RUNNING"
