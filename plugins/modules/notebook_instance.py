@@ -331,7 +331,6 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules 
     FAILED,
     STABLE,
     TRANSITIONAL,
-    RuleError,
     compare,
     update_body,
     validate,
@@ -471,7 +470,8 @@ class NotebookInstance(ModelArtsModule):
                     if self.params["wait"]:
                         instance = self.wait_for(instance, "RUNNING", "to start")
                 self.result["notebook"] = self.public(instance)
-        except (ModelArtsError, WaitError, RuleError) as error:
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            # Whatever failed after this task stopped a running instance, it is started again first.
             if stopped_by_us:
                 self.restart_after_failure(instance, error)
             raise
