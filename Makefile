@@ -103,6 +103,26 @@ demo: install
 	@echo "==> Demo: examples/notebook_update.yml"
 	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_DIR) python tools/demo.py
 
+# Fault sweep of notebook_instance against the simulator (tests/faults/sweep.py): seeded scenarios with
+# faults injected, the invariants checked after each; every FAULTS_PLAYBOOK-th scenario runs through
+# ansible-playbook. Figures are printed and written to build/faults/. faults-ci, the first
+# FAULTS_CI_SCENARIOS of the same seed, is the reduced sweep that test runs.
+FAULTS_SEED ?= 20260401
+FAULTS_SCENARIOS ?= 300
+FAULTS_PLAYBOOK ?= 50
+FAULTS_CI_SCENARIOS ?= 40
+FAULTS_CI_PLAYBOOK ?= 20
+.PHONY: faults faults-ci
+faults: install
+	@echo "==> Fault sweep: $(FAULTS_SCENARIOS) scenarios, seed $(FAULTS_SEED)"
+	python tests/faults/sweep.py --scenarios $(FAULTS_SCENARIOS) --seed $(FAULTS_SEED) --playbook $(FAULTS_PLAYBOOK) \
+	  --collections-path $(INSTALL_DIR) --report $(BUILD_DIR)/faults/sweep.json
+
+faults-ci: install
+	@echo "==> Reduced fault sweep: $(FAULTS_CI_SCENARIOS) scenarios, seed $(FAULTS_SEED)"
+	python tests/faults/sweep.py --scenarios $(FAULTS_CI_SCENARIOS) --seed $(FAULTS_SEED) --playbook $(FAULTS_CI_PLAYBOOK) \
+	  --collections-path $(INSTALL_DIR) --report $(BUILD_DIR)/faults/sweep-ci.json
+
 # ---- Collection tooling: lint, generated docs, changelog, AWX, execution environment, importer ----
 # The tools live in .venv-tools, apart from .venv, so their dependencies never change what the
 # tests run with. They look the collection up by name: TOOLS_COLLECTIONS maps
@@ -171,7 +191,7 @@ ecosystem: tools-venv tools-collection build
 	! grep -E "^(ERROR|WARNING)" $(BUILD_DIR)/galaxy-importer.log
 
 # Everything CI runs.
-test: sanity units e2e lint docs-check ecosystem
+test: sanity units e2e faults-ci lint docs-check ecosystem
 
 clean:
 	rm -rf $(BUILD_DIR) tests/output .pytest_cache
