@@ -60,6 +60,15 @@ class Run:
     def status(self, task_name):
         return [r for r in self.results if r["task"] == task_name][-1]["status"]
 
+    def assert_ok(self, *task_names):
+        """Each named task succeeded; otherwise fail with the whole run's output."""
+        for name in task_names:
+            assert self.status(name) == "ok", "task %r: %s\n%s" % (name, self[name].get("msg"), self.describe())
+
+    def assert_all_ok(self):
+        """The run passed and every task succeeded (tasks of the collection run with ignore_errors)."""
+        assert self.rc == 0 and self.results and all(r["status"] == "ok" for r in self.results), self.describe()
+
     def describe(self):
         return "$ %s\nrc=%s\n%s" % (" ".join(self.command), self.rc, self.output)
 

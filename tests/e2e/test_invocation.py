@@ -33,7 +33,7 @@ def test_iam_token_authentication(simulator, runner):
     token = simulator.auth.auth_tokens[0]
     run = runner.playbook([module_task("update", id=nb_id, description="by token", access_key=None, secret_key=None, auth_token=token),
                            info_task("info", id=nb_id, access_key=None, secret_key=None, auth_token=token)])
-    assert run.rc == 0, run.describe()
+    run.assert_all_ok()
     assert run["update"]["changed"] is True and run["info"]["notebooks"][0]["description"] == "by token"
     recorded = api_requests(simulator)
     assert len(recorded) == 3
@@ -45,7 +45,7 @@ def test_credentials_from_environment_variables_only(secure_sim, tmp_path):
     runner = Ansible(secure_sim, tmp_path)
     run = runner.playbook([module_task("update", id=nb_id, description="from the environment"), info_task("info", name="nb-env")],
                           connection="env")
-    assert run.rc == 0, run.describe()
+    run.assert_all_ok()
     assert run["update"]["changed"] is True and [nb["id"] for nb in run["info"]["notebooks"]] == [nb_id]
     assert secure_sim.notebook(nb_id)["description"] == "from the environment"
     module_args = run["update"]["invocation"]["module_args"]
@@ -59,7 +59,7 @@ def test_credentials_from_environment_variables_only(secure_sim, tmp_path):
 def test_module_defaults_group_sets_the_connection_once(simulator, runner):
     nb_id = simulator.add_notebook(name="nb-defaults")["id"]
     run = runner.playbook([module_task("update", id=nb_id, storage_size=20), info_task("info", id=nb_id)], connection="module_defaults")
-    assert run.rc == 0, run.describe()
+    run.assert_all_ok()
     with open(run.command[3], encoding="utf-8") as handle:
         playbook = handle.read()
     assert "group/hwcloud.modelarts.all" in playbook and playbook.count(simulator.url) == 1
@@ -85,7 +85,7 @@ def test_adhoc_runs_of_both_modules(simulator, runner):
     # Connection options in the arguments work as well as the environment.
     conn = " ".join("%s=%s" % item for item in runner.connection().items())
     info = runner.adhoc(INFO, "name=nb-adhoc " + conn)
-    assert info.rc == 0, info.describe()
+    info.assert_all_ok()
     assert [nb["id"] for nb in info.results[0]["result"]["notebooks"]] == [nb_id]
 
 

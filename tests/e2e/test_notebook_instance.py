@@ -43,7 +43,7 @@ def test_each_field_update_sends_only_that_field_and_rerun_costs_one_get(simulat
     }
     tasks = [module_task(field, id=ids[field], **args) for field, args in wanted.items()]
     first = runner.playbook(tasks + [module_task("hooks", id=ids["hooks"], hooks=HOOKS, force_update_hooks=True)])
-    assert first.rc == 0, first.describe()
+    first.assert_all_ok()
 
     expected_bodies = {
         "name": {"name": "nb-renamed"},
@@ -82,7 +82,7 @@ def test_each_field_update_sends_only_that_field_and_rerun_costs_one_get(simulat
 
     simulator.clear_requests()
     rerun = runner.playbook(tasks)
-    assert rerun.rc == 0, rerun.describe()
+    rerun.assert_all_ok()
     for field in wanted:
         assert rerun[field]["changed"] is False and rerun[field]["actions"] == [], (field, rerun[field])
         assert calls(simulator, ids[field]) == [("GET", "")], field
@@ -100,7 +100,7 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(simulator, runner):
     ]
     before = {nb["id"]: nb for nb in simulator.notebooks()}
     check = runner.playbook(tasks, check=True, diff=True)
-    assert check.rc == 0, check.describe()
+    check.assert_all_ok()
     assert write_requests(simulator) == [] and simulator.writes == []
     assert {nb["id"]: nb for nb in simulator.notebooks()} == before
     assert check["restart"]["actions"] == ["stop", "update", "start"]
@@ -108,7 +108,7 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(simulator, runner):
     assert check["stop"]["actions"] == ["stop"]
 
     real = runner.playbook(tasks, diff=True)
-    assert real.rc == 0, real.describe()
+    real.assert_all_ok()
     for name in ("restart", "update-and-start", "stop"):
         assert check[name]["changed"] is real[name]["changed"] is True, name
         assert check[name]["actions"] == real[name]["actions"], name
@@ -121,7 +121,7 @@ def test_diff_gives_before_and_after_of_requested_fields(simulator, runner):
     nb_id = add(simulator, "nb-diff", description="old")
     run = runner.playbook([module_task("diff", id=nb_id, description="new", flavor=LARGE, storage_size=20, image_id=IMAGE_A, state="running",
                                        endpoints=[{"dev_service": "SSH", "allowed_access_ips": ["203.0.113.10"]}])], diff=True)
-    assert run.rc == 0, run.describe()
+    run.assert_all_ok()
     diff = run["diff"]["diff"]
     assert diff["before"] == {"description": "old", "flavor": SMALL, "image_id": IMAGE_A, "storage_size": 5, "status": "STOPPED",
                               "endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["10.0.0.1"]}]}
@@ -172,7 +172,7 @@ def test_state_stopped_and_running(simulator, runner):
              module_task("stop-update", id=ids["stop-update"], state="stopped", description="stopped for the night"),
              module_task("update-start", id=ids["update-start"], state="running", description="back to work")]
     run = runner.playbook(tasks)
-    assert run.rc == 0, run.describe()
+    run.assert_ok("stop", "start", "stop-update", "update-start")
     expected = {"stop": (["stop"], "STOPPED"), "start": (["start"], "RUNNING"),
                 "stop-update": (["stop", "update"], "STOPPED"), "update-start": (["update", "start"], "RUNNING")}
     for name, (actions, status) in expected.items():
@@ -184,6 +184,7 @@ def test_state_stopped_and_running(simulator, runner):
 
     simulator.clear_requests()
     rerun = runner.playbook(tasks)
+    rerun.assert_ok(*expected)
     for name in expected:
         assert rerun[name]["changed"] is False and rerun[name]["actions"] == [], name
         assert calls(simulator, ids[name]) == [("GET", "")], name
@@ -223,7 +224,7 @@ def test_hooks_without_and_with_force_update_hooks(simulator, runner):
     for attempt in ("first", "rerun"):
         simulator.clear_requests()
         run = runner.playbook(tasks)
-        assert run.rc == 0, run.describe()
+        run.assert_all_ok()
         # Hooks alone are never sent without force_update_hooks, and the task says so.
         assert run["alone"]["changed"] is False and write_requests(simulator, alone) == [], attempt
         assert any("force_update_hooks" in w for w in run["alone"].get("warnings", [])), (attempt, run["alone"])

@@ -49,7 +49,7 @@ def test_retries_on_503_and_on_429_with_retry_after_converge(simulator, runner):
     # Not applied: the module reads the instance, sees the change missing and sends it again.
     simulator.inject_fault(method="PUT", path=put_503, status=503, count=1)
     run = runner.playbook([module_task(nb, id=i, description="converged") for nb, i in (("503", after_503), ("429", after_429), ("put", put_503))])
-    assert run.rc == 0, run.describe()
+    run.assert_all_ok()
     for name, nb_id in (("503", after_503), ("429", after_429), ("put", put_503)):
         assert run[name]["changed"] is True and run[name]["actions"] == ["update"], name
         assert simulator.notebook(nb_id)["description"] == "converged", name
@@ -66,7 +66,7 @@ def test_transient_write_failure_that_was_applied_is_not_sent_again(simulator, r
     nb_id = add(simulator, "nb-applied")
     simulator.inject_fault(method="PUT", path=nb_id, status=503, count=1, apply=True)
     run = runner.playbook([module_task("update", id=nb_id, description="applied once", flavor=LARGE)])
-    assert run.rc == 0, run.describe()
+    run.assert_all_ok()
     assert run["update"]["changed"] is True and run["update"]["actions"] == ["update"]
     puts = api_requests(simulator, nb_id, "PUT")
     assert len(puts) == 1 and puts[0].applied and puts[0].status == 503

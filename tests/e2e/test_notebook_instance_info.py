@@ -54,7 +54,7 @@ def test_filters_unknown_id_and_check_mode(simulator, runner):
              info_task("running", status="RUNNING"), info_task("by id", id=nb1), info_task("unknown id", id=UNKNOWN_ID),
              {"name": "task in check mode", "check_mode": True, "hwcloud.modelarts.notebook_instance_info": {"name": "nb-1"}}]
     run = runner.playbook(tasks)
-    assert run.rc == 0, run.describe()
+    run.assert_all_ok()
 
     def names(task):
         return sorted(n["name"] for n in run[task]["notebooks"])
@@ -76,6 +76,6 @@ def test_filters_unknown_id_and_check_mode(simulator, runner):
 
     requests_before = len(simulator.requests)
     check = runner.playbook(tasks, check=True)
-    assert check.rc == 0, check.describe()
+    check.assert_all_ok()
     assert [r["result"]["notebooks"] for r in check.results] == [r["result"]["notebooks"] for r in run.results]
     assert len(simulator.requests) == 2 * requests_before and simulator.writes == []
