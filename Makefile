@@ -58,12 +58,18 @@ install: build
 # A fresh copy of the working tree (tracked and new, not ignored files) for ansible-test.
 # The copy gets a repository of its own: inside this one, build/ is ignored and
 # ansible-test, which lists files through git, would find nothing to test.
+# The venv that units --venv makes in the copy is kept across copies, so that a rerun
+# only checks its requirements instead of building it again.
+DELEGATION := tests/output/.tmp/delegation
 test-tree:
 	@echo "==> Copying the working tree to $(TEST_TREE)"
+	rm -rf $(BUILD_DIR)/delegation
+	if [ -d $(TEST_TREE)/$(DELEGATION) ]; then mv $(TEST_TREE)/$(DELEGATION) $(BUILD_DIR)/delegation; fi
 	rm -rf $(TEST_TREE)
 	mkdir -p $(TEST_TREE)
 	git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - | tar -xf - -C $(TEST_TREE)
 	git -C $(TEST_TREE) init --quiet
+	if [ -d $(BUILD_DIR)/delegation ]; then mkdir -p $(TEST_TREE)/$(dir $(DELEGATION)) && mv $(BUILD_DIR)/delegation $(TEST_TREE)/$(DELEGATION); fi
 
 get-pip: venv
 	@for version in $$(python -c 'import types; from ansible_test._internal.python_requirements import get_venv_packages; \
