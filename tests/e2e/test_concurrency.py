@@ -38,7 +38,9 @@ def test_two_plays_at_once_end_consistent(simulator, tmp_path, stagger):
     assert set(runs) == {"flavor", "description"}
 
     live = simulator.notebook(nb_id)
-    story = "\n".join("%.2f %s %s -> %s %s" % (r.time, r.method, r.path.rsplit("/", 1)[-1][:8], r.status, (r.response or {}).get("status", (r.response or {}).get("error_code")))
+    # What each run sent and was answered, to explain a failure.
+    story = "\n".join("%.2f %s %s -> %s %s" % (r.time, r.method, r.path.rsplit("/", 1)[-1][:8], r.status,
+                                               (r.response or {}).get("status") or (r.response or {}).get("error_code"))
                       for r in simulator.requests) + "\n" + "\n".join("%s: %s" % (f, run[f]) for f, run in runs.items())
     assert live["status"] == "RUNNING", "the instance was running and must be left running: %s\n%s" % (live["status"], story)
     applied = {"flavor": live["flavor"] == LARGE, "description": live["description"] == "after"}
