@@ -158,7 +158,7 @@ def make_scenario(seed, index):
         "auth": rng.choice(["aksk", "aksk_token", "iam"]), "check_mode": rng.random() < 0.1,
         "max_retries": rng.choice([2, 3, 3, 4]), "faults": [],
     }
-    for _ in range(1 if rng.random() < 0.6 else 2):
+    for dummy in range(1 if rng.random() < 0.6 else 2):
         scenario["faults"].append(make_fault(rng, scenario))
     return scenario
 
@@ -392,8 +392,8 @@ def check(scenario, outcome, requests, live, rerun):
             violations.append("a failure message that does not name what was attempted: %s" % msg[:300])
     else:
         # A field someone else changed after the task read it may differ: the rerun must then converge.
-        problems = [] if scenario["check_mode"] else [p for p in live_matches(live, params, scenario["by_name"])
-                                                       if p.split(".")[0] not in field_race]
+        problems = [] if scenario["check_mode"] else live_matches(live, params, scenario["by_name"])
+        problems = [problem for problem in problems if problem.split(".")[0] not in field_race]
         if problems:
             violations.append("reported success but %s differ" % ", ".join(problems))
         want = {"running": "RUNNING", "stopped": "STOPPED"}.get(params["state"], None if status_race else initial["status"])
@@ -537,8 +537,8 @@ def render(summary, results):
              "",
              "%-18s %9s %9s %9s %10s" % ("fault kind", "scenarios", "converged", "failed", "violations")]
     for kind, counts in summary["per_fault_kind"].items():
-        lines.append("%-18s %9d %9d %9d %10d" % (kind, counts.get("scenarios", 0), counts.get("converged", 0), counts.get("failed", 0),
-                                                  counts.get("violations", 0)))
+        figures = [counts.get(key, 0) for key in ("scenarios", "converged", "failed", "violations")]
+        lines.append("%-18s %9d %9d %9d %10d" % tuple([kind] + figures))
     for item in results:
         for violation in item["violations"]:
             lines.append("VIOLATION scenario %d (%s): %s" % (item["index"], ", ".join(item["kinds"]), violation))
@@ -550,7 +550,7 @@ def default_collections_path():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--scenarios", type=int, default=300)
     parser.add_argument("--seed", default="20260401")
     parser.add_argument("--workers", type=int, default=2, help="parallel scenarios, at most 2")

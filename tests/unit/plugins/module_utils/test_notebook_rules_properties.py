@@ -120,8 +120,8 @@ valid_endpoint_requests = st.fixed_dictionaries(
 valid_params = st.fixed_dictionaries({}, optional={
     "name": valid_names, "description": valid_descriptions, "storage_size": st.integers(1, 4096),
     "endpoints": st.lists(valid_endpoint_requests, max_size=2, unique_by=lambda ep: ep["dev_service"]),
-    "hooks": st.fixed_dictionaries({"container_hooks": st.fixed_dictionaries({}, optional={"pre_start": valid_hook_configs,
-                                                                                             "post_start": valid_hook_configs})}),
+    "hooks": st.fixed_dictionaries({"container_hooks": st.fixed_dictionaries(
+        {}, optional={"pre_start": valid_hook_configs, "post_start": valid_hook_configs})}),
     "flavor": st.sampled_from(FLAVORS), "image_id": st.sampled_from(IMAGES),
 })
 
@@ -198,7 +198,7 @@ def test_an_instance_compared_with_its_own_fields_has_no_change(case):
     validate(request)
     before, after, changed = compare(instance, request)
     assert changed == []
-    assert set(before) == set(after) == {field for field in request}
+    assert set(before) == set(after) == set(request)
     assert update_body(instance, request, changed, send_hooks=False) == {}
 
 
