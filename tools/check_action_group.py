@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Fails unless the action group "all" in meta/runtime.yml lists exactly the modules in plugins/modules.
 
 module_defaults for group/hwcloud.modelarts.all sets the connection of every module only if each one is

@@ -145,7 +145,7 @@ def demo_simulator():
             outcome = run_playbook(env, label)
             runs.append((outcome, sim.control("GET", "requests")["requests"]))
         say("Summary")
-        for label, ((_, update), requests) in zip(("run 1", "run 2"), runs):
+        for label, ((dummy, update), requests) in zip(("run 1", "run 2"), runs):
             print("  " + summary_line(label, update, requests))
     finally:
         sim.stop()

@@ -120,4 +120,3 @@ def test_example_playbook_sends_the_file_unchanged(simulator, tmp_path):
     for key in ("name", "description", "kind", "inputs", "injectors"):
         assert received[key] == ctype[key], key
     assert received["state"] == "present"
-

@@ -128,11 +128,11 @@ VALIDATION_CASES = [
 def test_every_validation_rule_fails_before_any_request(simulator, runner):
     nb_id = add(simulator, "nb-valid")
     tasks = [module_task("no id nor name", description="x")]
-    tasks += [module_task(name, **dict({"id": nb_id}, **options)) for name, options, _ in VALIDATION_CASES]
+    tasks += [module_task(name, **dict({"id": nb_id}, **options)) for name, options, dummy in VALIDATION_CASES]
     run = runner.playbook(tasks)
     assert simulator.requests == [], "validation must happen before any request"
     assert run.status("no id nor name") == "failed" and "id" in run["no id nor name"]["msg"]
-    for name, _, named in VALIDATION_CASES:
+    for name, dummy, named in VALIDATION_CASES:
         assert run.status(name) == "failed", (name, run[name])
         assert named in run[name]["msg"], (name, run[name]["msg"])
     assert "Traceback" not in run.output

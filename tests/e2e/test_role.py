@@ -88,8 +88,8 @@ BAD_ITEMS = [
 
 @pytest.mark.parametrize("bad_vars, messages", [
     # The validation reports every bad item at once.
-    ({"modelarts_notebooks": [item for item, _ in BAD_ITEMS], "modelarts_allow_restart": "maybe"},
-     [message for _, message in BAD_ITEMS] + ["argument 'modelarts_allow_restart' is of type"]),
+    ({"modelarts_notebooks": [item for item, dummy in BAD_ITEMS], "modelarts_allow_restart": "maybe"},
+     [message for dummy, message in BAD_ITEMS] + ["argument 'modelarts_allow_restart' is of type"]),
     ({"modelarts_notebooks": {"id": "x"}}, ["argument 'modelarts_notebooks' is of type"]),
 ], ids=["bad-items", "not-a-list"])
 def test_bad_role_input_fails_before_any_request(simulator, ansible, bad_vars, messages):
