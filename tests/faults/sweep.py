@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Fault sweep: runs hwcloud.modelarts.notebook_instance against the simulator with faults injected, and checks
 the invariants after each scenario.
 
