@@ -109,6 +109,14 @@ demo: install
 	@echo "==> Demo: examples/notebook_update.yml"
 	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_DIR) python tools/demo.py
 
+# Benchmarks against the simulator on loopback: a few minutes, so not part of test.
+# Iteration counts are BENCH_* environment variables (see benchmarks/README.md).
+.PHONY: bench
+bench: install
+	@echo "==> Benchmarks (table also written to benchmarks/results.md)"
+	python -m pip install --quiet -r benchmarks/requirements.txt
+	python benchmarks/bench.py
+
 # Fault sweep of notebook_instance against the simulator (tests/faults/sweep.py): seeded scenarios with
 # faults injected, the invariants checked after each; every FAULTS_PLAYBOOK-th scenario runs through
 # ansible-playbook. Figures are printed and written to build/faults/. faults-ci, the first

@@ -1,0 +1,511 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.modelarts collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Benchmarks of hwcloud.modelarts against the simulator on loopback (``make bench``).
+
+Measures requests per task, task time against ``ansible.builtin.uri`` and against a module on the
+official SDK, the overhead of waiting for transitions, and scale. Alternatives are interleaved within
+one play so that load from elsewhere on the machine hits all of them alike. Prints one table and
+writes it to benchmarks/results.md, keeping that file's History section.
+
+Iteration counts (environment): BENCH_ITERATIONS (tasks of each kind in the uri/SDK play, 30),
+BENCH_BARE_ITERATIONS (bare processes of each kind, 15), BENCH_REPEATS (request-count and scale
+repetitions, 5 and 3), BENCH_WAIT_REPEATS (3), BENCH_TRANSITIONS (seconds, "2,10"),
+BENCH_SCALE (notebook counts, "10,100,1000,5000").
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH_DIR = os.path.join(ROOT, "benchmarks")
+INSTALLED = os.path.join(ROOT, "build", "collections")
+# Set by main() to a private copy of INSTALLED: other jobs on the machine reinstall it while we run.
+COLLECTIONS = MODULES = None
+SDK_MODULE = os.path.join(BENCH_DIR, "library", "modelarts_sdk_notebook.py")
+RESULTS = os.path.join(BENCH_DIR, "results.md")
+PAGE_SIZE = 50
+
+sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
+from modelarts_simulator import (  # noqa: E402  pylint: disable=wrong-import-position
+    DEFAULT_ACCESS_KEY, DEFAULT_AUTH_TOKEN, DEFAULT_SECRET_KEY, Simulator,
+)
+
+
+def env_int(name, default):
+    return int(os.environ.get(name) or default)
+
+
+def env_numbers(name, default, kind):
+    return [kind(x) for x in (os.environ.get(name) or default).split(",") if x.strip()]
+
+
+ITERATIONS = env_int("BENCH_ITERATIONS", 30)
+BARE_ITERATIONS = env_int("BENCH_BARE_ITERATIONS", 15)
+REPEATS = env_int("BENCH_REPEATS", 5)
+SCALE_REPEATS = env_int("BENCH_SCALE_REPEATS", 3)
+WAIT_REPEATS = env_int("BENCH_WAIT_REPEATS", 3)
+TRANSITIONS = env_numbers("BENCH_TRANSITIONS", "2,10", float)
+SCALE = env_numbers("BENCH_SCALE", "10,100,1000,5000", int)
+
+
+# ---- statistics and formatting ------------------------------------------------------------------
+def summary(values):
+    values = sorted(values)
+    quartiles = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
+    return {"median": statistics.median(values), "min": values[0], "max": values[-1], "q1": quartiles[0], "q3": quartiles[2], "n": len(values)}
+
+
+def secs(value):
+    return "%.3f s" % value
+
+
+def spread(stats, fmt=secs, iqr=False):
+    if iqr:
+        return "IQR %s – %s (n=%d)" % (fmt(stats["q1"]), fmt(stats["q3"]), stats["n"])
+    return "%s – %s (n=%d)" % (fmt(stats["min"]), fmt(stats["max"]), stats["n"])
+
+
+# ---- running tasks and processes ----------------------------------------------------------------
+def clean_env():
+    """This environment without cloud credentials, so only what a task states is used."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("HW_", "ANSIBLE_"))}
+
+
+# Runs a script (or -c code) and writes its peak RSS (VmHWM, KiB) at exit. VmHWM starts afresh at exec, while a
+# child's ru_maxrss also counts the memory of the parent it was forked from (this process, which holds the simulator).
+HWM_WRAPPER = """
+import atexit, os, runpy, sys
+def report():
+    with open("/proc/self/status") as status, open(os.environ["BENCH_HWM_FILE"], "w") as out:
+        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM")))
+atexit.register(report)
+if sys.argv[1] == "-c":
+    code, sys.argv = sys.argv[2], ["-c"] + sys.argv[3:]
+    exec(compile(code, "<string>", "exec"), {"__name__": "__main__"})
+else:
+    sys.argv = sys.argv[1:]
+    runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+class Bench:
+    def __init__(self, sim, workdir):
+        self.sim = sim
+        self.workdir = workdir
+        self.plays = 0
+
+    def connection(self, token=False):
+        auth = {"auth_token": DEFAULT_AUTH_TOKEN} if token else {"access_key": DEFAULT_ACCESS_KEY, "secret_key": DEFAULT_SECRET_KEY}
+        return dict(endpoint=self.sim.url, project_id=self.sim.project_id, **auth)
+
+    def play(self, tasks, extra_env=None):
+        """Run the tasks in one play; per task: name, seconds and the simulator's requests made during it."""
+        self.plays += 1
+        base = os.path.join(self.workdir, "play%02d" % self.plays)
+        timings = base + ".jsonl"
+        with open(base + ".yml", "w", encoding="utf-8") as handle:
+            json.dump([{"name": "benchmark", "hosts": "localhost", "gather_facts": False, "tasks": tasks}], handle, indent=1)
+        env = clean_env()
+        env.update({
+            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(BENCH_DIR, "callback_plugins"), "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
+            "ANSIBLE_LIBRARY": os.path.join(BENCH_DIR, "library"), "ANSIBLE_LOCAL_TEMP": os.path.join(self.workdir, "local_tmp"),
+            "ANSIBLE_REMOTE_TMP": os.path.join(self.workdir, "remote_tmp"), "ANSIBLE_NOCOLOR": "1", "BENCH_TIMINGS_FILE": timings,
+        })
+        env.update(extra_env or {})
+        self.sim.clear_requests()
+        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
+                   "-e", "ansible_python_interpreter=%s" % sys.executable, base + ".yml"]
+        with open(base + ".log", "w", encoding="utf-8") as log:
+            code = subprocess.call(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
+        with open(timings, encoding="utf-8") as handle:
+            records = [json.loads(line) for line in handle]
+        failed = [r for r in records if r["outcome"] != "ok"]
+        if code or failed or len(records) != len(tasks):
+            raise RuntimeError("play %s failed (exit %s): %s; see %s.log" % (base, code, failed[:1], base))
+        requests = self.sim.requests
+        for record in records:
+            record["requests"] = [r for r in requests if record["start"] <= r.time <= record["end"]]
+        return records
+
+    def process(self, argv, env=None):
+        """Run one Python process under HWM_WRAPPER; (seconds, peak RSS in KiB, stdout)."""
+        hwm_file = os.path.join(self.workdir, "hwm")
+        env = dict(env or clean_env(), BENCH_HWM_FILE=hwm_file)
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            code = subprocess.call([argv[0], "-c", HWM_WRAPPER] + argv[1:], stdout=out, stderr=err, env=env)
+            seconds = time.perf_counter() - start
+            out.seek(0)
+            err.seek(0)
+            output, errors = out.read(), err.read()
+        if code:
+            raise RuntimeError("%s failed (%s): %s %s" % (argv, code, output[-500:], errors[-500:]))
+        with open(hwm_file, encoding="utf-8") as handle:
+            return seconds, int(handle.read()), output
+
+    def module_process(self, path, args):
+        """The module file run as a bare process with its arguments in a JSON file, as Ansible would hand them over."""
+        self.plays += 1
+        args_file = os.path.join(self.workdir, "args%03d.json" % self.plays)
+        with open(args_file, "w", encoding="utf-8") as handle:
+            json.dump({"ANSIBLE_MODULE_ARGS": args}, handle)
+        env = clean_env()
+        env["PYTHONPATH"] = COLLECTIONS
+        return self.process([sys.executable, path, args_file], env)
+
+
+def sequence(requests):
+    """The requests in order, runs of the same call shortened: "GET, POST stop, GET ×3"."""
+    calls = [q.method + (" " + q.path.rsplit("/", 1)[-1] if q.method == "POST" else "") for q in requests]
+    runs = []
+    for call in calls:
+        if runs and runs[-1][0] == call:
+            runs[-1][1] += 1
+        else:
+            runs.append([call, 1])
+    return ", ".join(call if count == 1 else "%s ×%d" % (call, count) for call, count in runs)
+
+
+def task(name, module, args):
+    return {"name": name, module: args}
+
+
+# ---- the measurements ---------------------------------------------------------------------------
+def requests_per_task(bench, rows):
+    """1. Requests per task: matching by id and by name, updates of a stopped and of a running instance, info over 1,000."""
+    sim = bench.sim
+    sim.reset()
+    by_id = sim.add_notebook(name="req-by-id", status="RUNNING", description="same")
+    sim.add_notebook(name="req-by-name", status="RUNNING", description="same")
+    stopped = sim.add_notebook(name="req-stopped", status="STOPPED")
+    running = sim.add_notebook(name="req-running", status="RUNNING")
+    sim.bulk_add(1000 - 4, prefix="bulk-")
+    conn = bench.connection()
+    kinds = [
+        ("id", "already matching, by id", 1, "GET"),
+        ("name", "already matching, by name", 1, "GET (list)"),
+        ("stopped", "update of a STOPPED instance", 2, "GET, PUT"),
+        ("restart", "update of a RUNNING one, allow_restart", 6, "GET, stop, GET, PUT, start, GET"),
+        ("info", "notebook_instance_info, 1,000 notebooks", math.ceil(1000 / PAGE_SIZE), "ceil(N/50) GET (list)"),
+    ]
+    tasks = []
+    for i in range(REPEATS):
+        tasks += [
+            task("id %d" % i, "hwcloud.modelarts.notebook_instance", dict(conn, id=by_id["id"], description="same")),
+            task("name %d" % i, "hwcloud.modelarts.notebook_instance", dict(conn, name="req-by-name", description="same")),
+            task("stopped %d" % i, "hwcloud.modelarts.notebook_instance", dict(conn, id=stopped["id"], description="rev %d" % i)),
+            task("restart %d" % i, "hwcloud.modelarts.notebook_instance",
+                 dict(conn, id=running["id"], description="rev %d" % i, allow_restart=True)),
+            task("info %d" % i, "hwcloud.modelarts.notebook_instance_info", conn),
+        ]
+    records = bench.play(tasks)
+    for key, label, floor, floor_text in kinds:
+        mine = [r for r in records if r["task"].split()[0] == key]
+        counts = summary([len(r["requests"]) for r in mine])
+        methods = sequence(mine[-1]["requests"])
+        verdict = "at floor" if counts["max"] <= floor else "above floor by %d" % (counts["max"] - floor)
+        rows.append(("1 requests", label, "%d" % counts["median"], "%d – %d; last: %s" % (counts["min"], counts["max"], methods),
+                     "floor %d (%s)" % (floor, floor_text), verdict))
+
+
+def alternatives(bench, rows, profile):
+    """2 and 3 as Ansible tasks: notebook_instance against uri (IAM token) and against the SDK module (AK/SK), interleaved."""
+    sim = bench.sim
+    sim.reset()
+    nb = sim.add_notebook(name="alt", status="RUNNING", description="same")
+    token, aksk = bench.connection(token=True), bench.connection()
+    kinds = {
+        "module-token": ("hwcloud.modelarts.notebook_instance", dict(token, id=nb["id"], description="same")),
+        "uri-token": ("ansible.builtin.uri", {"url": "%s/v1/%s/notebooks/%s" % (sim.url, sim.project_id, nb["id"]),
+                                              "headers": {"X-Auth-Token": DEFAULT_AUTH_TOKEN}}),
+        "module-aksk": ("hwcloud.modelarts.notebook_instance", dict(aksk, id=nb["id"], description="same")),
+        "sdk-aksk": ("modelarts_sdk_notebook", dict(aksk, id=nb["id"], description="same")),
+    }
+    order = list(kinds)
+    tasks = []
+    for i in range(ITERATIONS):
+        for key in order[i % 4:] + order[:i % 4]:  # rotate, so no kind always runs first
+            tasks.append(task("%s %d" % (key, i), *kinds[key]))
+    records = bench.play(tasks)
+    times = {key: {} for key in kinds}
+    for record in records:
+        key, i = record["task"].split()
+        times[key][int(i)] = record["seconds"]
+        if len(record["requests"]) != 1:
+            raise RuntimeError("%s made %d requests" % (record["task"], len(record["requests"])))
+    stats = {key: summary(list(values.values())) for key, values in times.items()}
+    for key, label in (("module-token", "notebook_instance task, IAM token"), ("uri-token", "ansible.builtin.uri task, IAM token"),
+                       ("module-aksk", "notebook_instance task, AK/SK"), ("sdk-aksk", "SDK module task, AK/SK")):
+        rows.append(("2/3 task time", label, secs(stats[key]["median"]), spread(stats[key]), "", ""))
+    for mine, other, label, target, item in (("module-token", "uri-token", "notebook_instance / uri", 1.10, "2 ratio"),
+                                             ("module-aksk", "sdk-aksk", "notebook_instance / SDK module (Ansible tasks)", 0.6, "3 ratio")):
+        ratios = summary([times[mine][i] / times[other][i] for i in range(ITERATIONS)])
+        rows.append((item, label + ", paired per iteration", "%.2f" % ratios["median"], spread(ratios, "{:.2f}".format, iqr=True),
+                     "<= %.2f" % target, "met" if ratios["median"] <= target else "MISSED"))
+    profile["payload"] = payload_sizes(bench, [task("payload " + key, *kinds[key]) for key in order])
+    bare_processes(bench, rows, nb, aksk, profile)
+
+
+def payload_sizes(bench, tasks):
+    """AnsiballZ payload size of each task's module, from the files Ansible keeps when asked to."""
+    remote = os.path.join(bench.workdir, "kept_tmp")
+    bench.play(tasks, {"ANSIBLE_KEEP_REMOTE_FILES": "1", "ANSIBLE_REMOTE_TMP": remote})
+    sizes = {}
+    for folder, dummy, files in os.walk(remote):
+        for name in files:
+            match = re.match(r"AnsiballZ_(\w+)\.py$", name)
+            if match:
+                sizes[match.group(1)] = os.path.getsize(os.path.join(folder, name))
+    return sizes
+
+
+def bare_processes(bench, rows, nb, aksk, profile):
+    """3 as bare processes: the module files run directly, and their imports alone, interleaved."""
+    ours = os.path.join(MODULES, "notebook_instance.py")
+    env = dict(clean_env(), PYTHONPATH=COLLECTIONS)
+    imports = {
+        "import-module": "import ansible_collections.hwcloud.modelarts.plugins.modules.notebook_instance",
+        "import-sdk": "import ansible.module_utils.basic; import huaweicloudsdkcore.auth.credentials; import huaweicloudsdkmodelarts.v1",
+        "import-python": "pass",
+    }
+    args = dict(aksk, id=nb["id"], description="same")
+    samples = {key: [] for key in ("module", "sdk", *imports)}
+    rss = {key: [] for key in samples}
+    for dummy in range(BARE_ITERATIONS):
+        for key, path in (("module", ours), ("sdk", SDK_MODULE)):
+            seconds, maxrss, dummy = bench.module_process(path, args)
+            samples[key].append(seconds)
+            rss[key].append(maxrss)
+        for key, code in imports.items():
+            seconds, maxrss, dummy = bench.process([sys.executable, "-c", code], env)
+            samples[key].append(seconds)
+            rss[key].append(maxrss)
+    stats = {key: summary(values) for key, values in samples.items()}
+    for key, label in (("module", "notebook_instance.py, bare process"), ("sdk", "SDK module, bare process"),
+                       ("import-module", "imports only: notebook_instance"), ("import-sdk", "imports only: SDK module"),
+                       ("import-python", "python startup alone")):
+        rows.append(("3 process", label, secs(stats[key]["median"]), spread(stats[key]),
+                     "peak RSS %.1f MiB" % (statistics.median(rss[key]) / 1024), ""))
+    ratios = summary([a / b for a, b in zip(samples["module"], samples["sdk"])])
+    rows.append(("3 ratio", "notebook_instance / SDK module (bare processes), paired", "%.2f" % ratios["median"],
+                 spread(ratios, "{:.2f}".format, iqr=True), "<= 0.60", "met" if ratios["median"] <= 0.6 else "MISSED"))
+    profile["imports"] = {key: stats[key]["median"] for key in imports}
+
+
+def waiting(bench, rows):
+    """4. Stop, update, start with allow_restart: task time minus the two transitions the simulator takes."""
+    sim = bench.sim
+    sim.reset()
+    conn = bench.connection()
+    transitions = [0.0] + TRANSITIONS
+    notebooks = {t: sim.add_notebook(name="wait-%g" % t, status="RUNNING", transition_seconds=t) for t in transitions}
+    tasks = []
+    for i in range(WAIT_REPEATS):
+        for t in transitions:
+            tasks.append(task("%g %d" % (t, i), "hwcloud.modelarts.notebook_instance",
+                              dict(conn, id=notebooks[t]["id"], description="rev %d" % i, allow_restart=True)))
+    records = bench.play(tasks)
+    for t in transitions:
+        mine = [r for r in records if r["task"].split()[0] == "%g" % t]
+        overhead = summary([r["seconds"] - 2 * t for r in mine])
+        polls = summary([len(r["requests"]) for r in mine])
+        parts = [wait_parts(r, t) for r in mine]
+        target = 1 + 0.1 * 2 * t
+        label = "stop+update+start, 2 × %g s transitions (task %s)" % (t, secs(statistics.median(r["seconds"] for r in mine)))
+        detail = "; %d requests; of it: before 1st request %s, polls past the ends %s, after last request %s" % (
+            polls["median"], *(secs(statistics.median(p[i] for p in parts)) for i in range(3)))
+        rows.append(("4 waiting", label, "+%s" % secs(overhead["median"]), spread(overhead) + detail,
+                     "<= %s" % secs(target) if t else "(reference)", ("met" if overhead["median"] <= target else "MISSED") if t else ""))
+
+
+def wait_parts(record, transition):
+    """Where a waiting task's time goes: (task start to first request, polls past each transition's end, last request to task end)."""
+    requests = record["requests"]
+    late = 0.0
+    for action, status in (("stop", "STOPPED"), ("start", "RUNNING")):
+        sent = next((q.time for q in requests if q.method == "POST" and q.path.endswith("/" + action)), None)
+        seen = next((q.time for q in requests if sent is not None and q.time > sent and q.method == "GET"
+                     and isinstance(q.response, dict) and q.response.get("status") == status), None)
+        if sent is not None and seen is not None:
+            late += seen - sent - transition
+    return requests[0].time - record["start"], late, record["end"] - requests[-1].time
+
+
+# The same pages fetched by a plain script: what the simulator and HTTP cost, without the module.
+RAW_PAGING = """
+import sys, requests
+url, project, token = sys.argv[1:]
+session, offset = requests.Session(), 0
+while True:
+    page = session.get("%s/v1/%s/notebooks" % (url, project), params={"limit": 50, "offset": offset}, headers={"X-Auth-Token": token}).json()
+    offset += len(page["data"])
+    if len(page["data"]) < 50 or offset >= page["total"]:
+        break
+"""
+
+
+def scale(bench, rows):
+    """5. notebook_instance_info and name lookup over N notebooks, all matching the name filter: time, requests, memory."""
+    sim = bench.sim
+    conn = bench.connection()
+    fit = {"info": [], "name": []}
+    for count in SCALE:
+        sim.reset()
+        sim.add_notebook(name="scale", status="RUNNING", description="same")
+        if count > 1:
+            sim.bulk_add(count - 1, prefix="scale-")  # every name contains "scale": the fuzzy filter pages through all
+        pages = math.ceil(count / PAGE_SIZE)
+        kinds = {"info": ("notebook_instance_info", conn), "name": ("notebook_instance", dict(conn, name="scale", description="same"))}
+        tasks = [task("%s %d" % (key, i), "hwcloud.modelarts." + module, args) for i in range(SCALE_REPEATS) for key, (module, args) in kinds.items()]
+        records = bench.play(tasks)
+        raw = summary([bench.process([sys.executable, "-c", RAW_PAGING, sim.url, sim.project_id, DEFAULT_AUTH_TOKEN])[0]
+                       for dummy in range(SCALE_REPEATS)])
+        rows.append(("5 scale", "raw paging process (requests, no Ansible), N=%d" % count, "process %s" % secs(raw["median"]),
+                     spread(raw), "the simulator's and HTTP's share", ""))
+        for key, (module, args) in kinds.items():
+            mine = [r for r in records if r["task"].split()[0] == key]
+            made = summary([len(r["requests"]) for r in mine])
+            bare = [bench.module_process(os.path.join(MODULES, module + ".py"), args) for dummy in range(SCALE_REPEATS)]
+            bare_time = summary([b[0] for b in bare])
+            rss = statistics.median(b[1] for b in bare) / 1024
+            fit[key].append((pages, bare_time["median"] - raw["median"], rss))
+            label = "%s, N=%d" % ("notebook_instance_info" if key == "info" else "name lookup", count)
+            rows.append(("5 scale", label, "task %s; process %s" % (secs(statistics.median(r["seconds"] for r in mine)), secs(bare_time["median"])),
+                         "process %s; peak RSS %.1f MiB" % (spread(bare_time), rss),
+                         "requests %d (ceil(N/50) = %d)" % (made["max"], pages), "met" if made["max"] == pages else "MISSED"))
+    for key, label in (("info", "notebook_instance_info"), ("name", "name lookup")):
+        # Linear in pages: each added page costs about the same, so the marginal cost of the last stretch is
+        # compared with the one before (a fit's r² hides a quadratic term over so few points). The module's own
+        # share is used: the simulator filters and sorts every notebook for each page, which is not linear.
+        points = [p for p in fit[key] if p[0] >= 2]
+        if len(points) < 3:
+            continue
+        (p0, t0, m0), (p1, t1, m1), (p2, t2, m2) = points[-3:]
+        before, last = (t1 - t0) / (p1 - p0), (t2 - t1) / (p2 - p1)
+        linear = last <= 1.5 * before + 0.005  # 5 ms/page of slack: both are small and noisy
+        rows.append(("5 growth", "%s: module's own time (process − raw paging) per added page, %d→%d then %d→%d pages" % (label, p0, p1, p1, p2),
+                     "%.0f → %.0f ms/page" % (before * 1000, last * 1000),
+                     "peak RSS %.2f → %.2f MiB/page" % ((m1 - m0) / (p1 - p0), (m2 - m1) / (p2 - p1)),
+                     "linear in pages (last <= 1.5 × before)", "linear" if linear else "NOT linear"))
+
+
+# ---- the report ---------------------------------------------------------------------------------
+def machine():
+    cpu = platform.processor() or "unknown"
+    memory = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
+        with open("/proc/meminfo", encoding="utf-8") as handle:
+            kib = int(next(line.split()[1] for line in handle if line.startswith("MemTotal")))
+            memory = "%.1f GiB" % (kib / 1024 / 1024)
+    except (OSError, StopIteration, ValueError):
+        pass
+    return "%s, %d cores, %s memory, %s %s" % (cpu, os.cpu_count() or 0, memory, platform.system(), platform.release())
+
+
+def versions():
+    found = ["Python %s" % platform.python_version()]
+    for package in ("ansible-core", "requests", "huaweicloudsdkcore", "huaweicloudsdkmodelarts"):
+        try:
+            found.append("%s %s" % (package, metadata.version(package)))
+        except metadata.PackageNotFoundError:
+            found.append("%s (not installed)" % package)
+    return ", ".join(found)
+
+
+def render(rows, profile, started, load_before, load_after, elapsed):
+    header = ("item", "measure", "median", "spread", "floor / target / note", "result")
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    payload = ", ".join("%s %.0f KiB" % (k, v / 1024) for k, v in sorted(profile.get("payload", {}).items()))
+    imports = ", ".join("%s %s" % (k, secs(v)) for k, v in profile.get("imports", {}).items())
+    intro = [
+        "Run: %s UTC, %.0f s, `make bench` (iterations: %d interleaved tasks of each kind, %d bare processes, %d repeats, %d wait repeats)."
+        % (started, elapsed, ITERATIONS, BARE_ITERATIONS, REPEATS, WAIT_REPEATS),
+        "",
+        "- Machine: %s" % machine(),
+        "- Versions: %s" % versions(),
+        "- Load average (1, 5, 15 min) before: %s; after: %s. Other jobs share the machine, so compare ratios, not absolute times."
+        % (", ".join("%.2f" % x for x in load_before), ", ".join("%.2f" % x for x in load_after)),
+        "- AnsiballZ payloads: %s" % (payload or "not measured"),
+        "- Import time (median process): %s" % (imports or "not measured"),
+    ]
+    return "\n".join(intro + [""] + lines) + "\n"
+
+
+def write_results(report):
+    history = "## History\n\n(none yet)\n"
+    if os.path.exists(RESULTS):
+        with open(RESULTS, encoding="utf-8") as handle:
+            text = handle.read()
+        if "## History" in text:
+            history = text[text.index("## History"):]
+    with open(RESULTS, "w", encoding="utf-8") as handle:
+        handle.write("# Benchmarks\n\nWritten by `make bench` (benchmarks/bench.py); the History section is kept between runs.\n\n"
+                     "## Latest run\n\n" + report + "\n" + history)
+
+
+def snapshot(workdir):
+    """Copy the installed collection (make install) to workdir; retried while another job is reinstalling it."""
+    global COLLECTIONS, MODULES  # pylint: disable=global-statement
+    COLLECTIONS = os.path.join(workdir, "collections")
+    MODULES = os.path.join(COLLECTIONS, "ansible_collections", "hwcloud", "modelarts", "plugins", "modules")
+    for dummy in range(30):
+        shutil.rmtree(COLLECTIONS, ignore_errors=True)
+        try:
+            shutil.copytree(INSTALLED, COLLECTIONS)
+        except (OSError, shutil.Error):
+            pass
+        if os.path.exists(os.path.join(COLLECTIONS, "ansible_collections", "hwcloud", "modelarts", "MANIFEST.json")) \
+                and os.path.exists(os.path.join(MODULES, "notebook_instance_info.py")):
+            return
+        time.sleep(1)
+    sys.exit("The collection is not installed in %s: run make install first" % INSTALLED)
+
+
+def main():
+    started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    load_before, clock = os.getloadavg(), time.monotonic()
+    workdir = tempfile.mkdtemp(prefix="modelarts-bench-")
+    snapshot(workdir)
+    rows, profile = [], {}
+    sim = Simulator(host="127.0.0.1").start()
+    try:
+        bench = Bench(sim, workdir)
+        steps = [(requests_per_task, (rows,)), (alternatives, (rows, profile)), (waiting, (rows,)), (scale, (rows,))]
+        only = os.environ.get("BENCH_ONLY")
+        for step, args in steps:
+            if only and step.__name__ not in only.split(","):
+                continue
+            print("==> %s" % step.__doc__.split("\n", 1)[0], flush=True)
+            step(bench, *args)
+    finally:
+        sim.stop()
+    report = render(rows, profile, started, load_before, os.getloadavg(), time.monotonic() - clock)
+    print(report)
+    write_results(report)
+    if not os.environ.get("BENCH_KEEP"):
+        shutil.rmtree(workdir, ignore_errors=True)
+    else:
+        print("Plays and logs kept in %s" % workdir)
+
+
+if __name__ == "__main__":
+    main()
