@@ -75,8 +75,9 @@ def _check_endpoints(endpoints):
         ips = endpoint.get("allowed_access_ips")
         if ips is None:
             continue
-        if len(ips) > MAX_ALLOWED_IPS:
-            problems.append("%s.allowed_access_ips takes at most %d addresses (got %d)" % (where, MAX_ALLOWED_IPS, len(ips)))
+        # Counted once each: the list is compared and sent as a set.
+        if len(set(ips)) > MAX_ALLOWED_IPS:
+            problems.append("%s.allowed_access_ips takes at most %d addresses (got %d)" % (where, MAX_ALLOWED_IPS, len(set(ips))))
         for ip in ips:
             try:
                 ipaddress.ip_address(ip)

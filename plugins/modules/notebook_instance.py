@@ -82,7 +82,7 @@ options:
         choices: [NOTEBOOK, SSH]
       allowed_access_ips:
         description:
-          - The public IP addresses allowed to reach the service, at most 5. V([]) allows every address.
+          - The public IP addresses allowed to reach the service, at most 5 different ones. V([]) allows every address.
         type: list
         elements: str
       ssh_keys:

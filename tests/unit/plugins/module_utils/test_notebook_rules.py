@@ -68,6 +68,7 @@ def test_all_broken_rules_are_reported_together():
     {"storage_size": 1}, {"storage_size": 4096},
     {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["1.1.1.%d" % i for i in range(5)]}, {"dev_service": "NOTEBOOK"}]},
     {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["2001:db8::1"]}]},
+    {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["1.1.1.%d" % (i % 5) for i in range(8)]}]},
     {"hooks": hook("COMMAND", base64.b64encode(b"echo hi").decode())}, {"hooks": hook("SCRIPT", "/home/ma-user/run.sh")},
     {"hooks": {"container_hooks": {"pre_start": {"script": "/a.sh"}}}, "force_update_hooks": True},
 ])

@@ -93,7 +93,7 @@ def broken_rules(request):
         broken.append("dev_service")  # one entry per service, else the request is ambiguous
     for ep in request.get("endpoints") or []:
         found = ep.get("allowed_access_ips")
-        if found is not None and (len(found) > 5 or not all(_is_ip(ip) for ip in found)):
+        if found is not None and (len(set(found)) > 5 or not all(_is_ip(ip) for ip in found)):
             broken.append("allowed_access_ips")
     for config in ((request.get("hooks") or {}).get("container_hooks") or {}).values():
         kind = config.get("type") or "SCRIPT"
