@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import random
 import time
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._signer import canonical_query
@@ -18,6 +16,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._signer import c
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import InvalidHeader
     from urllib3.util.retry import Retry
     HAS_REQUESTS = True
 except ImportError:
@@ -194,18 +193,15 @@ class ModelArtsClient:
 
 
 def _retry_after(response):
-    """The wait a Retry-After header asks for (seconds or an HTTP date), bounded by RETRY_AFTER_MAX; None when absent."""
-    value = (response.headers.get("Retry-After") or "").strip()
+    """The wait a Retry-After header asks for (seconds or an HTTP date), read as the transport reads it for
+    GET, and bounded by RETRY_AFTER_MAX; None when absent or unreadable."""
+    value = response.headers.get("Retry-After")
     if not value:
         return None
     try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            seconds = (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds()
-        except (TypeError, ValueError, IndexError):
-            return None
-    return min(max(seconds, 0.0), RETRY_AFTER_MAX)
+        return min(RetryPolicy().parse_retry_after(value), RETRY_AFTER_MAX)
+    except InvalidHeader:
+        return None
 
 
 def _root_cause(error):

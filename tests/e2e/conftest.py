@@ -20,12 +20,8 @@ from modelarts_simulator import Simulator  # noqa: E402  pylint: disable=wrong-i
 @pytest.fixture
 def simulator():
     """A fresh ModelArts simulator on a free loopback port (default credentials, instant transitions)."""
-    sim = Simulator()
-    sim.start()
-    try:
+    with Simulator() as sim:
         yield sim
-    finally:
-        sim.stop()
 
 
 @pytest.fixture

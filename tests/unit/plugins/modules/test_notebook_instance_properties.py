@@ -44,12 +44,8 @@ hook_configs = st.fixed_dictionaries({"script": scripts, "type": st.sampled_from
 
 @pytest.fixture(scope="module")
 def service():
-    sim = Simulator()
-    sim.start()
-    try:
+    with Simulator() as sim:
         yield sim
-    finally:
-        sim.stop()
 
 
 def run(service, check=False, **args):
