@@ -45,14 +45,20 @@ class NotebookAPI:
         return self.client.request("POST", self.client.project_path("notebooks", notebook_id, "stop"), "Stopping notebook instance %s" % notebook_id)
 
     def list(self, name=None, status=None, sort_key=None, sort_dir=None):
-        """Every instance the list call returns for these filters, paging with the largest page."""
-        found, offset = [], 0
+        """Every instance the list call returns for these filters, paging with the largest page.
+
+        An instance created or deleted while paging shifts the pages: one seen twice is kept once.
+        """
+        found, seen, offset = [], set(), 0
         what = "Listing notebook instances" + ("" if name is None else " named like %r" % name)
         while True:
             params = [("limit", PAGE_SIZE), ("offset", offset), ("name", name), ("status", status), ("sort_key", sort_key), ("sort_dir", sort_dir)]
             page = self.client.request("GET", self.client.project_path("notebooks"), "%s (offset %d)" % (what, offset), params=params)
             data = page.get("data") or []
-            found.extend(data)
+            for instance in data:
+                if instance.get("id") not in seen:
+                    seen.add(instance.get("id"))
+                    found.append(instance)
             offset += len(data)
             total = page.get("total")
             if not data or len(data) < PAGE_SIZE or (isinstance(total, int) and offset >= total):
