@@ -65,4 +65,3 @@ def test_other_errors_fail(simulator, run):
 def test_id_cannot_be_combined_with_filters(simulator, run):
     result = run(id="x", status="RUNNING")
     assert result["failed"] and "mutually exclusive" in result["msg"] and simulator.requests == []
-
