@@ -26,10 +26,8 @@ class WaitError(Exception):
 
 
 class NotebookAPI:
-    def __init__(self, client, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, client):
         self.client = client
-        self._clock = clock
-        self._sleep = sleep
 
     def show(self, notebook_id):
         return self.client.request("GET", self.client.project_path("notebooks", notebook_id), "Reading notebook instance %s" % notebook_id)
@@ -75,18 +73,18 @@ class NotebookAPI:
         Another stable status keeps the poll going: right after a start or stop the service may still
         report the old status for a moment.
         """
-        start = self._clock()
+        start = time.monotonic()
         while True:
             status = instance.get("status")
             if status in targets:
                 return instance
             if status in FAILED:
                 raise WaitError("%s: notebook instance %s is %s%s" % (what, instance.get("id"), status, _reason(instance)), instance)
-            elapsed = self._clock() - start
+            elapsed = time.monotonic() - start
             if elapsed >= timeout:
                 raise WaitError("%s: timed out after %s seconds (wait_timeout) waiting for %s; the last status seen was %s%s"
                                 % (what, timeout, " or ".join(sorted(targets)), status, _reason(instance)), instance)
-            self._sleep(min(max(POLL_MIN, elapsed * POLL_SHARE), POLL_MAX, timeout - elapsed))
+            time.sleep(min(max(POLL_MIN, elapsed * POLL_SHARE), POLL_MAX, timeout - elapsed))
             instance = self.show(instance["id"])
 
 
