@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._auth import AkSkAuth, TokenAuth
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsClient
 
 DEFAULT_CLOUD = "myhuaweicloud.com"
@@ -52,7 +53,7 @@ CONNECTION_ARGUMENT_SPEC = {
 }
 
 
-class ConnectionOptionError(ValueError):
+class ConnectionOptionError(ModuleError, ValueError):
     """A connection option is missing or wrong; raised before any request."""
 
 
@@ -91,7 +92,7 @@ def select_auth(params):
     raise ConnectionOptionError("no credentials: set %s (optionally with %s), or %s" % (both_keys, _named("security_token"), _named("auth_token")))
 
 
-def check_numbers(params):
+def check_timeout_and_retries(params):
     if params.get("timeout") is not None and params["timeout"] <= 0:
         raise ConnectionOptionError("timeout must be a number of seconds greater than 0, got %s" % params["timeout"])
     if params.get("max_retries") is not None and params["max_retries"] < 0:
@@ -102,7 +103,7 @@ def client_from_params(params):
     """Check the connection options and build the client; raise ConnectionOptionError before any request."""
     if not params.get("project_id"):
         raise ConnectionOptionError("%s is required" % _named("project_id"))
-    check_numbers(params)
+    check_timeout_and_retries(params)
     endpoint = endpoint_url(params)
     auth = select_auth(params)
     return ModelArtsClient(

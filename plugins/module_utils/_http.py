@@ -11,7 +11,9 @@ import random
 import time
 from urllib.parse import quote, urlsplit
 
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._signer import canonical_query
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._version import COLLECTION_VERSION
 
 try:
     import requests
@@ -22,8 +24,6 @@ try:
 except ImportError:
     HAS_REQUESTS = False
     Retry = object
-
-COLLECTION_VERSION = "1.0.0"
 
 # Statuses that say "try again": throttling and the gateway's or service's passing failures.
 TRANSIENT_STATUSES = frozenset((429, 500, 502, 503, 504))
@@ -64,12 +64,12 @@ class RetryPolicy(Retry):
         )
 
 
-class ModelArtsError(Exception):
+class ModelArtsError(ModuleError):
     """A failed call, with what was attempted and everything the service said about it."""
 
-    def __init__(self, action, reason=None, status=None, error_code=None, error_msg=None, request_id=None, transient=False,
+    def __init__(self, attempted, reason=None, status=None, error_code=None, error_msg=None, request_id=None, transient=False,
                  retry_after=None):
-        self.action = action
+        self.attempted = attempted
         self.reason = reason
         self.status = status
         self.error_code = error_code
@@ -78,14 +78,13 @@ class ModelArtsError(Exception):
         self.transient = transient
         # Seconds the service asked to wait before trying again (Retry-After), for callers that retry themselves.
         self.retry_after = retry_after
-        super().__init__(self.message)
+        super().__init__(self._describe(), error=self.as_dict())
 
-    @property
-    def message(self):
+    def _describe(self):
         if self.status is None:
-            return "%s failed: %s" % (self.action, self.reason)
+            return "%s failed: %s" % (self.attempted, self.reason)
         detail = ", ".join(str(part) for part in (self.error_code, self.error_msg) if part)
-        text = "%s failed: HTTP %s" % (self.action, self.status)
+        text = "%s failed: HTTP %s" % (self.attempted, self.status)
         if detail:
             text += " %s" % detail
         if self.reason:
@@ -93,8 +92,9 @@ class ModelArtsError(Exception):
         return text + " (request id %s)" % (self.request_id or "not given")
 
     def as_dict(self):
+        # "action" is the documented result key for what was attempted.
         return {
-            "action": self.action, "status": self.status, "error_code": self.error_code,
+            "action": self.attempted, "status": self.status, "error_code": self.error_code,
             "error_msg": self.error_msg, "request_id": self.request_id, "reason": self.reason,
         }
 
@@ -129,7 +129,7 @@ class ModelArtsClient:
         """``/v1/{project_id}/...`` with each segment quoted, so an id can never change the path."""
         return "/".join(["", "v1", quote(self.project_id, safe="")] + [quote(str(s), safe="") for s in segments])
 
-    def request(self, method, path, action, params=None, body=None):
+    def request(self, method, path, attempted, params=None, body=None):
         """Send one call and return its decoded JSON answer; raise ModelArtsError on any failure.
 
         A GET whose answer is not JSON is read again (within max_retries); every other retry is the
@@ -138,14 +138,14 @@ class ModelArtsClient:
         attempt = 0
         while True:
             try:
-                return self._send(method, path, action, params, body)
+                return self._send(method, path, attempted, params, body)
             except ModelArtsError as error:
                 if method != "GET" or not error.transient or error.status is None or error.status >= 300 or attempt >= self.max_retries:
                     raise
                 attempt += 1
                 time.sleep(backoff_delay(attempt))
 
-    def _send(self, method, path, action, params, body):
+    def _send(self, method, path, attempted, params, body):
         params = [(k, v) for k, v in (params or []) if v is not None]
         data = None if body is None else json.dumps(body, separators=(",", ":"), sort_keys=True).encode("utf-8")
         full_path = self._base_path + path
@@ -160,15 +160,19 @@ class ModelArtsClient:
             response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False,
                                             verify=self.verify)
         except requests.exceptions.SSLError as error:
-            raise ModelArtsError(action, reason="TLS error talking to %s: %s" % (self.endpoint, _root_cause(error)))
+            raise ModelArtsError(attempted, reason="TLS error talking to %s: %s" % (self.endpoint, _root_cause(error)))
         except requests.exceptions.Timeout as error:
-            raise ModelArtsError(action, reason="no answer within %s seconds from %s (%s)" % (self.timeout, self.endpoint, _root_cause(error)), transient=True)
+            raise ModelArtsError(attempted, reason="no answer within %s seconds from %s (%s)" % (self.timeout, self.endpoint, _root_cause(error)), transient=True)
         except requests.exceptions.RequestException as error:
-            raise ModelArtsError(action, reason="could not reach %s: %s" % (self.endpoint, _root_cause(error)), transient=True)
-        return self._decode(response, action)
+            raise ModelArtsError(attempted, reason="could not reach %s: %s" % (self.endpoint, _root_cause(error)), transient=True)
+        return self._decode(response, attempted)
+
+    def pause_before_retry(self, attempt, retry_after=None):
+        """Sleep before retry number ``attempt`` of a caller's own retry: the backoff, or longer if the service asked."""
+        time.sleep(max(backoff_delay(attempt), retry_after or 0))
 
     @staticmethod
-    def _decode(response, action):
+    def _decode(response, attempted):
         request_id = response.headers.get("X-Request-Id")
         try:
             payload = response.json() if response.content else None
@@ -183,12 +187,12 @@ class ModelArtsClient:
             if not fields:
                 error_msg = (response.text or response.reason or "").strip()[:200] or None
             raise ModelArtsError(
-                action, status=response.status_code, error_code=fields.get("error_code"), error_msg=error_msg,
+                attempted, status=response.status_code, error_code=fields.get("error_code"), error_msg=error_msg,
                 request_id=request_id or fields.get("request_id"), transient=response.status_code in TRANSIENT_STATUSES,
                 retry_after=_retry_after(response),
             )
         if malformed or not isinstance(payload, dict):
-            raise ModelArtsError(action, status=response.status_code, reason="the answer is not a JSON object", request_id=request_id, transient=True)
+            raise ModelArtsError(attempted, status=response.status_code, reason="the answer is not a JSON object", request_id=request_id, transient=True)
         return payload
 
 

@@ -2,45 +2,83 @@
 # Copyright: Contributors to the hwcloud.modelarts collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The notebook calls of the ModelArts API, and waiting for a status."""
+"""The notebook calls of the ModelArts API, the lookup by id or exact name, and waiting for a status."""
 
 from __future__ import annotations
 
 import time
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import FAILED
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import FAILED, without_token
 
 # The largest page the list call allows: fewest requests per project.
 PAGE_SIZE = 50
 # Polling: every 10 % of the time waited so far, between these bounds, so the overshoot past the end of
 # a transition stays small for short waits and the request count stays small for long ones.
 POLL_MIN, POLL_MAX, POLL_SHARE = 0.5, 10.0, 0.1
+# The service's answer for an id it does not know (HTTP 400, and 404 on some paths).
+NOT_FOUND = "ModelArts.6309"
 
 
-class WaitError(Exception):
+def failure_with(message, instance):
+    """A ModuleError that also reports ``instance`` (without its token, which is masked from then on)."""
+    if not isinstance(instance, dict):
+        return ModuleError(message)
+    return ModuleError(message, secrets=(instance.get("token"),), notebook=without_token(instance))
+
+
+class WaitError(ModuleError):
     """A wait ended badly: a failed status, or the timeout (with the last status seen)."""
 
-    def __init__(self, message, instance=None):
-        super().__init__(message)
+    def __init__(self, message, instance):
+        failure = failure_with(message, instance)
+        super().__init__(message, secrets=failure.secrets, **failure.result)
         self.instance = instance
+
+
+class NotebookNotFound(ModuleError):
+    """No instance has the exact name asked for."""
+
+
+def fail_reason(instance):
+    """`` (fail_reason: ...)`` when the instance says why it failed, for messages."""
+    reason = (instance or {}).get("fail_reason")
+    return " (fail_reason: %s)" % reason if reason else ""
+
+
+def is_not_found(error):
+    return error.status == 404 or error.error_code == NOT_FOUND
 
 
 class NotebookAPI:
     def __init__(self, client):
         self.client = client
 
+    def _path(self, *segments):
+        return self.client.project_path("notebooks", *segments)
+
     def show(self, notebook_id):
-        return self.client.request("GET", self.client.project_path("notebooks", notebook_id), "Reading notebook instance %s" % notebook_id)
+        return self.client.request("GET", self._path(notebook_id), "Reading notebook instance %s" % notebook_id)
+
+    def show_if_exists(self, notebook_id):
+        """The instance, or None when the service does not know the id."""
+        try:
+            return self.show(notebook_id)
+        except ModelArtsError as error:
+            if is_not_found(error):
+                return None
+            raise
 
     def update(self, notebook_id, body):
-        return self.client.request("PUT", self.client.project_path("notebooks", notebook_id),
+        return self.client.request("PUT", self._path(notebook_id),
                                    "Updating notebook instance %s (%s)" % (notebook_id, ", ".join(sorted(body))), body=body)
 
     def start(self, notebook_id):
-        return self.client.request("POST", self.client.project_path("notebooks", notebook_id, "start"), "Starting notebook instance %s" % notebook_id)
+        return self.client.request("POST", self._path(notebook_id, "start"), "Starting notebook instance %s" % notebook_id)
 
     def stop(self, notebook_id):
-        return self.client.request("POST", self.client.project_path("notebooks", notebook_id, "stop"), "Stopping notebook instance %s" % notebook_id)
+        return self.client.request("POST", self._path(notebook_id, "stop"), "Stopping notebook instance %s" % notebook_id)
 
     def list(self, name=None, status=None, sort_key=None, sort_dir=None):
         """Every instance the list call returns for these filters, paging with the largest page.
@@ -48,10 +86,11 @@ class NotebookAPI:
         An instance created or deleted while paging shifts the pages: one seen twice is kept once.
         """
         found, seen, offset = [], set(), 0
-        what = "Listing notebook instances" + ("" if name is None else " named like %r" % name)
+        listing = "Listing notebook instances" + ("" if name is None else " named like %r" % name)
         while True:
-            params = [("limit", PAGE_SIZE), ("offset", offset), ("name", name), ("status", status), ("sort_key", sort_key), ("sort_dir", sort_dir)]
-            page = self.client.request("GET", self.client.project_path("notebooks"), "%s (offset %d)" % (what, offset), params=params)
+            params = [("limit", PAGE_SIZE), ("offset", offset), ("name", name), ("status", status), ("sort_key", sort_key),
+                      ("sort_dir", sort_dir)]
+            page = self.client.request("GET", self._path(), "%s (offset %d)" % (listing, offset), params=params)
             data = page.get("data") or []
             for instance in data:
                 if instance.get("id") not in seen:
@@ -67,7 +106,23 @@ class NotebookAPI:
         candidates = self.list(name=name)
         return [nb for nb in candidates if nb.get("name") == name], [nb.get("name") for nb in candidates]
 
-    def wait(self, instance, targets, timeout, what):
+    def lookup(self, notebook_id=None, name=None):
+        """The instance with this id, or the one instance named exactly ``name``.
+
+        Raises NotebookNotFound when no instance has the name, and ModuleError naming the ids when several do.
+        """
+        if notebook_id:
+            return self.show(notebook_id)
+        matches, names = self.find_by_name(name)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            seen = ", ".join(sorted(set(names))) if names else "none"
+            raise NotebookNotFound("no notebook instance is named %r (the list's name filter matched: %s)" % (name, seen))
+        raise ModuleError("%d notebook instances are named %r (ids: %s): give id to choose one"
+                          % (len(matches), name, ", ".join(sorted(nb.get("id", "?") for nb in matches))))
+
+    def wait(self, instance, targets, timeout, waiting_for):
         """Poll until the status is one of ``targets``; fail on a failed status or after ``timeout`` seconds.
 
         Another stable status keeps the poll going: right after a start or stop the service may still
@@ -79,15 +134,10 @@ class NotebookAPI:
             if status in targets:
                 return instance
             if status in FAILED:
-                raise WaitError("%s: notebook instance %s is %s%s" % (what, instance.get("id"), status, _reason(instance)), instance)
+                raise WaitError("%s: notebook instance %s is %s%s" % (waiting_for, instance.get("id"), status, fail_reason(instance)), instance)
             elapsed = time.monotonic() - start
             if elapsed >= timeout:
                 raise WaitError("%s: timed out after %s seconds (wait_timeout) waiting for %s; the last status seen was %s%s"
-                                % (what, timeout, " or ".join(sorted(targets)), status, _reason(instance)), instance)
+                                % (waiting_for, timeout, " or ".join(sorted(targets)), status, fail_reason(instance)), instance)
             time.sleep(min(max(POLL_MIN, elapsed * POLL_SHARE), POLL_MAX, timeout - elapsed))
             instance = self.show(instance["id"])
-
-
-def _reason(instance):
-    reason = instance.get("fail_reason")
-    return " (fail_reason: %s)" % reason if reason else ""

@@ -14,6 +14,9 @@ import binascii
 import copy
 import ipaddress
 import re
+from collections import namedtuple
+
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 
 STABLE = frozenset(("RUNNING", "STOPPED"))
 TRANSITIONAL = frozenset(("INIT", "CREATING", "STARTING", "STOPPING", "DELETING", "SNAPSHOTTING"))
@@ -36,7 +39,7 @@ ENDPOINT_LISTS = ("allowed_access_ips", "ssh_keys")
 FIELDS = ("name", "description", "flavor", "image_id", "storage_size", "endpoints")
 
 
-class RuleError(ValueError):
+class RuleError(ModuleError, ValueError):
     """The request breaks a rule; the message names each option and its rule."""
 
 
@@ -185,12 +188,15 @@ def live_value(instance, field):
     return instance.get(field)
 
 
+Comparison = namedtuple("Comparison", "before after changed")
+
+
 def compare(instance, params):
     """Compare the requested fields with the live instance.
 
-    Returns (before, after, changed_fields): ``before``/``after`` hold every requested field (for --diff),
-    ``changed_fields`` the ones that differ, in FIELDS order. Raises RuleError for a change the service
-    cannot make (a smaller disk).
+    Returns a Comparison: ``before``/``after`` hold every requested field (for --diff), ``changed`` the
+    names of the ones that differ, in FIELDS order. Raises RuleError for a change the service cannot make
+    (a smaller disk).
     """
     before, after, changed = {}, {}, []
     for field in FIELDS:
@@ -212,7 +218,7 @@ def compare(instance, params):
             raise RuleError("storage_size cannot shrink a disk: the instance has %d GB, storage_size asks for %d GB" % (before[field], wanted))
         if before[field] != after[field]:
             changed.append(field)
-    return before, after, changed
+    return Comparison(before, after, tuple(changed))
 
 
 def update_body(instance, params, changed_fields, send_hooks):

@@ -21,13 +21,12 @@ author:
   - hwcloud.modelarts maintainers (@hwcloud-modelarts)
 extends_documentation_fragment:
   - hwcloud.modelarts.connection
+  - hwcloud.modelarts.attributes
+  - hwcloud.modelarts.attributes.write
 attributes:
-  check_mode:
-    description: Fully supported. The same reads, decision, C(changed), C(actions) and diff as a real run, and no write.
-    support: full
   diff_mode:
-    description: Gives C(before) and C(after) of the requested fields, and of C(status) when the run state changes.
-    support: full
+    details:
+      - C(before) and C(after) of the requested fields, and of C(status) when the run state changes.
 options:
   id:
     description:
@@ -322,28 +321,16 @@ error:
       type: str
 """
 
-import time
-
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError, backoff_delay
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._module import ModelArtsModule
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import WaitError
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
-    FAILED,
-    STABLE,
-    TRANSITIONAL,
-    compare,
-    update_body,
-    validate,
-)
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_actions import NotebookActions
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NotebookAPI, failure_with
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_plan import Refusal, plan
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import RuleError, compare, validate, without_token
 
 HOOK_SPEC = {"type": "dict", "options": {
     "script": {"type": "str", "required": True},
     "type": {"type": "str", "choices": ["COMMAND", "SCRIPT"], "default": "SCRIPT"},
 }}
-
-# Answers to a start or stop that may mean "already done": the module reads the instance to be sure.
-START_CONFLICTS = frozenset(("ModelArts.6305", "ModelArts.6306", "ModelArts.6357"))
-STOP_CONFLICTS = frozenset(("ModelArts.6307", "ModelArts.6308", "ModelArts.6357"))
 
 
 class NotebookInstance(ModelArtsModule):
@@ -370,189 +357,49 @@ class NotebookInstance(ModelArtsModule):
     }
     module_kwargs = {"required_one_of": [("id", "name")]}
 
+    actions = None
+    # In check mode, the writes that would be done.
+    planned = None
+
     def run(self):
         params = self.params
         validate(params)
         if params["wait_timeout"] < 0:
-            self.fail("wait_timeout must be 0 or more seconds, got %d" % params["wait_timeout"])
-        self.connect()
-        self.result["actions"] = []
-        instance = self.settle(self.lookup())
-        self.result["notebook"] = self.public(instance)
+            raise RuleError("wait_timeout must be 0 or more seconds, got %d" % params["wait_timeout"])
+        api = NotebookAPI(self.connect())
+        self.actions = NotebookActions(api, params["wait"], params["wait_timeout"])
+        instance = self.actions.wait_until_stable(api.lookup(params.get("id"), params.get("name")))
 
-        before, after, changed_fields = compare(instance, params)
-        send_hooks = bool(params.get("hooks")) and (bool(changed_fields) or params["force_update_hooks"])
+        comparison = compare(instance, params)
+        send_hooks = bool(params.get("hooks")) and (bool(comparison.changed) or params["force_update_hooks"])
         if params.get("hooks") and not send_hooks:
             self.module.warn("hooks were not sent: the API never returns them, so they are sent only along with another change, "
                              "or on every run with force_update_hooks=true")
-        plan = self.plan(instance, bool(changed_fields) or send_hooks)
-        end_status = instance.get("status")
-        for action in plan:
-            end_status = {"stop": "STOPPED", "start": "RUNNING"}.get(action, end_status)
-        if end_status != instance.get("status"):
-            before["status"], after["status"] = instance.get("status"), end_status
-        self.result["changed"] = bool(plan)
+        decision = plan(instance.get("id"), instance.get("status"), params["state"], bool(comparison.changed) or send_hooks,
+                        params["allow_restart"])
+        if isinstance(decision, Refusal):
+            raise failure_with(decision.message, instance)
+
+        self.result["changed"] = bool(decision.actions)
         if self.module._diff:
+            before, after = dict(comparison.before), dict(comparison.after)
+            if decision.end_status != instance.get("status"):
+                before["status"], after["status"] = instance.get("status"), decision.end_status
             self.result["diff"] = {"before": before, "after": after}
         if self.module.check_mode:
-            self.result["actions"] = plan
+            self.planned = list(decision.actions)
             return
-        self.carry_out(instance, plan, changed_fields, send_hooks)
+        self.actions.apply(instance, decision.actions, params, comparison.changed, send_hooks)
 
-    def lookup(self):
-        if self.params.get("id"):
-            return self.api.show(self.params["id"])
-        name = self.params["name"]
-        matches, names = self.api.find_by_name(name)
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            seen = ", ".join(sorted(set(names))) if names else "none"
-            self.fail("no notebook instance is named %r (the list's name filter matched: %s)" % (name, seen))
-        self.fail("%d notebook instances are named %r (ids: %s): give id to choose one"
-                  % (len(matches), name, ", ".join(sorted(nb.get("id", "?") for nb in matches))))
-        return None
-
-    def settle(self, instance):
-        """Wait for a transition to end before deciding; a failed status is a failure."""
-        status = instance.get("status")
-        if status in FAILED:
-            self.fail("notebook instance %s is %s%s: it cannot be changed until that is resolved"
-                      % (instance.get("id"), status, _reason(instance)), notebook=self.public(instance))
-        if status in TRANSITIONAL and self.params["wait"]:
-            return self.wait_for(instance, STABLE, "to end %s" % status)
-        return instance
-
-    def wait_for(self, instance, targets, purpose):
-        targets = {targets} if isinstance(targets, str) else targets
-        return self.api.wait(instance, targets, self.params["wait_timeout"], "Waiting for notebook instance %s %s" % (instance["id"], purpose))
-
-    def plan(self, instance, needs_update):
-        """The writes to do, in order, from the live status, the requested state and whether an update is needed."""
-        status, state = instance.get("status"), self.params["state"]
-        if status in TRANSITIONAL:
-            # Only reachable with wait=false: acceptable only when nothing has to be done.
-            heading_to = {"STARTING": "running", "STOPPING": "stopped"}.get(status)
-            if not needs_update and state in ("present", heading_to):
-                return []
-            self.fail("notebook instance %s is %s and needs a change; set wait=true to wait for the transition to end"
-                      % (instance.get("id"), status), notebook=self.public(instance))
-        running = status == "RUNNING"
-        plan = []
-        if needs_update and running and state != "stopped":
-            if not self.params["allow_restart"]:
-                self.fail("notebook instance %s is RUNNING and the update API works only on a STOPPED instance: "
-                          "set allow_restart=true to let the module stop it, update it and start it again, "
-                          "or state=stopped to stop it for the update" % instance.get("id"), notebook=self.public(instance))
-            return ["stop", "update", "start"]
-        if running and state == "stopped":
-            plan.append("stop")
-        if needs_update:
-            plan.append("update")
-        if not running and state == "running":
-            plan.append("start")
-        return plan
-
-    def carry_out(self, instance, plan, changed_fields, send_hooks):
-        stopped_by_us = False
-        try:
-            for action in plan:
-                if action == "stop":
-                    instance = self.stop(instance)
-                    stopped_by_us = "start" in plan
-                    if self.params["wait"] or "update" in plan:
-                        instance = self.wait_for(instance, "STOPPED", "to stop")
-                elif action == "update":
-                    instance = self.update(instance, changed_fields, send_hooks)
-                else:
-                    instance = self.start(instance)
-                    stopped_by_us = False
-                    if self.params["wait"]:
-                        instance = self.wait_for(instance, "RUNNING", "to start")
-                self.result["notebook"] = self.public(instance)
-        except Exception as error:  # pylint: disable=broad-exception-caught
-            # Whatever failed after this task stopped a running instance, it is started again first.
-            if stopped_by_us:
-                self.restart_after_failure(instance, error)
-            raise
-        self.result["notebook"] = self.public(instance)
-
-    def restart_after_failure(self, instance, error):
-        """The module stopped a running instance and then failed: start it again before failing."""
-        try:
-            instance = self.wait_for(self.api.show(instance["id"]), STABLE, "to settle before starting it again")
-            instance = self.start(instance)
-            if self.params["wait"]:
-                instance = self.wait_for(instance, "RUNNING", "to start again")
-        except (ModelArtsError, WaitError) as restart_error:
-            self.fail("%s; then starting the instance again also failed: %s" % (_message(error), _message(restart_error)),
-                      error=getattr(error, "as_dict", dict)())
-        self.result["notebook"] = self.public(instance)
-        self.fail("%s; the instance, which this task had stopped, was started again" % _message(error), error=getattr(error, "as_dict", dict)())
-
-    def update(self, instance, changed_fields, send_hooks):
-        params = self.params
-
-        def send(current):
-            return self.api.update(current["id"], update_body(current, params, changed_fields, send_hooks))
-
-        def done(current):
-            # Only a hooks-only update cannot be confirmed by reading: it is sent again.
-            return bool(changed_fields) and not compare(current, params)[2]
-
-        def refresh_fields(current):
-            changed_fields[:] = compare(current, params)[2] or changed_fields
-
-        return self.write("update", instance, send, done, frozenset(), refresh_fields)
-
-    def start(self, instance):
-        return self.write("start", instance, lambda current: self.api.start(current["id"]),
-                          lambda current: current.get("status") in ("STARTING", "RUNNING"), START_CONFLICTS)
-
-    def stop(self, instance):
-        return self.write("stop", instance, lambda current: self.api.stop(current["id"]),
-                          lambda current: current.get("status") in ("STOPPING", "STOPPED"), STOP_CONFLICTS)
-
-    def write(self, action, instance, send, done, conflicts, refresh=None):
-        """Send one write. After a passing failure (which may have been applied) or a conflict answer (which may
-        mean "already done"), read the instance again: if the write's effect is there, it is done; else it is
-        sent again after the backoff or the Retry-After asked for, at most max_retries times."""
-        attempt = 0
-        while True:
-            try:
-                answer = send(instance)
-            except ModelArtsError as error:
-                if not (error.transient or error.error_code in conflicts):
-                    raise
-                attempt += 1
-                instance = self.api.show(instance["id"])
-                if done(instance):
-                    break
-                if attempt > self.params["max_retries"]:
-                    raise
-                time.sleep(max(backoff_delay(attempt), error.retry_after or 0))
-                if refresh:
-                    refresh(instance)
-                continue
-            instance = _merged(instance, answer)
-            break
-        self.result["actions"].append(action)
-        return instance
-
-
-def _merged(instance, answer):
-    """The instance updated with a write's answer, which may hold only some fields."""
-    merged = dict(instance)
-    merged.update(answer or {})
-    return merged
-
-
-def _reason(instance):
-    return " (fail_reason: %s)" % instance["fail_reason"] if instance.get("fail_reason") else ""
-
-
-def _message(error):
-    return getattr(error, "message", None) or str(error)
+    def prepare_result(self):
+        result = dict(self.result)
+        if self.actions is not None:
+            result["actions"] = self.planned if self.planned is not None else list(self.actions.done)
+            if self.actions.instance is not None:
+                # The token is left out here and masked everywhere else.
+                self.mask(self.actions.instance.get("token"))
+                result["notebook"] = without_token(self.actions.instance)
+        return result
 
 
 def main():

@@ -18,13 +18,8 @@ author:
   - hwcloud.modelarts maintainers (@hwcloud-modelarts)
 extends_documentation_fragment:
   - hwcloud.modelarts.connection
-attributes:
-  check_mode:
-    description: Supported; the module only reads, so check mode changes nothing about what it does.
-    support: full
-  diff_mode:
-    description: Not applicable, the module changes nothing.
-    support: none
+  - hwcloud.modelarts.attributes
+  - hwcloud.modelarts.attributes.read_only
 options:
   id:
     description:
@@ -149,11 +144,9 @@ error:
   type: dict
 """
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._module import ModelArtsModule
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NotebookAPI
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import STATUSES, without_token
-
-NOT_FOUND = "ModelArts.6309"
 
 
 class NotebookInstanceInfo(ModelArtsModule):
@@ -167,26 +160,19 @@ class NotebookInstanceInfo(ModelArtsModule):
     module_kwargs = {"mutually_exclusive": [("id", "name"), ("id", "status"), ("id", "sort_key"), ("id", "sort_dir")]}
 
     def run(self):
-        self.connect()
+        api = NotebookAPI(self.connect())
         params = self.params
         if params.get("id"):
-            notebooks = self.one(params["id"])
+            found = api.show_if_exists(params["id"])
+            notebooks = [] if found is None else [found]
         else:
-            notebooks = self.api.list(name=params.get("name"), status=params.get("status"),
-                                      sort_key=params.get("sort_key"), sort_dir=params.get("sort_dir"))
+            notebooks = api.list(name=params.get("name"), status=params.get("status"),
+                                 sort_key=params.get("sort_key"), sort_dir=params.get("sort_dir"))
             if params.get("name") is not None:
                 notebooks = [nb for nb in notebooks if nb.get("name") == params["name"]]
-        # Tokens are dropped, not also registered as no_log values as public() does: Ansible masks every string
-        # of the result against every such value, quadratic over a long list, and nothing else here holds them.
+        # Tokens are dropped, not also registered as no_log values (mask()): Ansible masks every string of the
+        # result against every such value, quadratic over a long list, and nothing else here holds them.
         self.result["notebooks"] = [without_token(nb) for nb in notebooks]
-
-    def one(self, notebook_id):
-        try:
-            return [self.api.show(notebook_id)]
-        except ModelArtsError as error:
-            if error.status == 404 or error.error_code == NOT_FOUND:
-                return []
-            raise
 
 
 def main():

@@ -12,13 +12,15 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils import _http
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._auth import AkSkAuth, TokenAuth
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsClient, ModelArtsError, RetryPolicy
 
+from modelarts_simulator import DEFAULT_ACCESS_KEY, DEFAULT_AUTH_TOKEN, DEFAULT_SECRET_KEY  # pylint: disable=wrong-import-order
+
 NOTEBOOK = r"/notebooks/[^/]+$"
 # Saved at import, before the autouse fixture shortens the sleeps of the other tests.
 REAL_BACKOFF, BACKOFF_FACTOR, BACKOFF_MAX = _http.backoff_delay, _http.BACKOFF_FACTOR, _http.BACKOFF_MAX
 
 
 def client(sim, auth=None, **kwargs):
-    auth = auth or AkSkAuth("AKSIMULATOR0000000001", "sim-secret-key")
+    auth = auth or AkSkAuth(DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY)
     return ModelArtsClient(sim.url, sim.project_id, auth, **kwargs)
 
 
@@ -37,7 +39,7 @@ def test_signed_requests_are_accepted(simulator):
 
 def test_iam_token_is_accepted(simulator):
     nb = simulator.add_notebook(name="nb-1")
-    assert show(client(simulator, TokenAuth("sim-iam-token")), nb["id"])["id"] == nb["id"]
+    assert show(client(simulator, TokenAuth(DEFAULT_AUTH_TOKEN)), nb["id"])["id"] == nb["id"]
     assert "Authorization" not in simulator.requests[-1].headers
 
 
@@ -56,7 +58,7 @@ def test_service_error_carries_status_code_message_and_request_id(simulator):
 def test_wrong_secret_key_is_rejected_by_the_gateway(simulator):
     nb = simulator.add_notebook(name="nb-1")
     with pytest.raises(ModelArtsError) as caught:
-        show(client(simulator, AkSkAuth("AKSIMULATOR0000000001", "wrong")), nb["id"])
+        show(client(simulator, AkSkAuth(DEFAULT_ACCESS_KEY, "wrong")), nb["id"])
     assert (caught.value.status, caught.value.error_code) == (401, "APIGW.0301")
     assert "wrong" not in caught.value.message
 

@@ -10,10 +10,12 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._auth import Tok
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsClient
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NotebookAPI, WaitError
 
+from modelarts_simulator import DEFAULT_AUTH_TOKEN  # pylint: disable=wrong-import-order
+
 
 @pytest.fixture
 def api(simulator):
-    return NotebookAPI(ModelArtsClient(simulator.url, simulator.project_id, TokenAuth("sim-iam-token")))
+    return NotebookAPI(ModelArtsClient(simulator.url, simulator.project_id, TokenAuth(DEFAULT_AUTH_TOKEN)))
 
 
 def test_list_pages_with_the_largest_page_until_the_end(simulator, api):

@@ -80,29 +80,29 @@ def test_matching_instance_has_no_change():
     params = {"name": "team-a", "description": "", "flavor": "modelarts.vm.cpu.2u", "image_id": "img-1", "storage_size": 5,
               "endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["2.2.2.2", "1.1.1.1", "1.1.1.1"], "ssh_keys": ["k1"]}]}
     before, after, changed = compare(LIVE, params)
-    assert changed == []
+    assert changed == ()
     assert before == after
 
 
 def test_only_given_fields_are_compared_and_sent():
     before, after, changed = compare(LIVE, {"flavor": "modelarts.vm.cpu.8u", "name": "team-a"})
-    assert changed == ["flavor"]
+    assert changed == ("flavor",)
     assert set(before) == set(after) == {"name", "flavor"}
     assert update_body(LIVE, {"flavor": "modelarts.vm.cpu.8u", "name": "team-a"}, changed, send_hooks=False) == {"flavor": "modelarts.vm.cpu.8u"}
 
 
 def test_image_is_compared_with_image_id():
-    changed = compare(LIVE, {"image_id": "img-2"})[2]
-    assert changed == ["image_id"]
+    changed = compare(LIVE, {"image_id": "img-2"}).changed
+    assert changed == ("image_id",)
     assert update_body(LIVE, {"image_id": "img-2"}, changed, False) == {"image_id": "img-2"}
 
 
 def test_missing_description_equals_empty():
-    assert compare(dict(LIVE, description=None), {"description": ""})[2] == []
+    assert compare(dict(LIVE, description=None), {"description": ""}).changed == ()
 
 
 def test_storage_expands_and_never_shrinks():
-    changed = compare(LIVE, {"storage_size": 50})[2]
+    changed = compare(LIVE, {"storage_size": 50}).changed
     assert update_body(LIVE, {"storage_size": 50}, changed, False) == {"storage_new_size": 50}
     with pytest.raises(RuleError, match="storage_size cannot shrink a disk: the instance has 5 GB, storage_size asks for 4 GB"):
         compare(LIVE, {"storage_size": 4})
@@ -110,10 +110,10 @@ def test_storage_expands_and_never_shrinks():
 
 def test_endpoints_match_by_service_and_compare_only_given_keys():
     # ssh_keys not given: the live key list is not compared.
-    assert compare(LIVE, {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["1.1.1.1", "2.2.2.2"], "ssh_keys": None}]})[2] == []
+    assert compare(LIVE, {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["1.1.1.1", "2.2.2.2"], "ssh_keys": None}]}).changed == ()
     params = {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["3.3.3.3"], "ssh_keys": None}]}
     before, after, changed = compare(LIVE, params)
-    assert changed == ["endpoints"]
+    assert changed == ("endpoints",)
     assert before["endpoints"] == [{"dev_service": "SSH", "allowed_access_ips": ["1.1.1.1", "2.2.2.2"]}]
     assert after["endpoints"] == [{"dev_service": "SSH", "allowed_access_ips": ["3.3.3.3"]}]
     # The update keeps what it did not touch: the NOTEBOOK endpoint and the SSH keys.
@@ -122,14 +122,14 @@ def test_endpoints_match_by_service_and_compare_only_given_keys():
 
 
 def test_empty_ip_list_matches_an_endpoint_without_restriction():
-    assert compare(LIVE, {"endpoints": [{"dev_service": "NOTEBOOK", "allowed_access_ips": []}]})[2] == []
+    assert compare(LIVE, {"endpoints": [{"dev_service": "NOTEBOOK", "allowed_access_ips": []}]}).changed == ()
 
 
 def test_a_service_not_yet_there_is_a_change():
     live = dict(LIVE, endpoints=[{"service": "NOTEBOOK"}])
     params = {"endpoints": [{"dev_service": "SSH", "ssh_keys": ["k2"]}]}
-    changed = compare(live, params)[2]
-    assert changed == ["endpoints"]
+    changed = compare(live, params).changed
+    assert changed == ("endpoints",)
     assert update_body(live, params, changed, False)["endpoints"] == [{"dev_service": "NOTEBOOK"}, {"dev_service": "SSH", "ssh_keys": ["k2"]}]
 
 

@@ -6,36 +6,22 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.hwcloud.modelarts.plugins.modules import notebook_instance
+from ansible_collections.hwcloud.modelarts.tests.unit.utils.module_runner import run_module
+
+from modelarts_simulator import DEFAULT_SECRET_KEY  # pylint: disable=wrong-import-order
 
 FLAVOR_2U, FLAVOR_8U = "modelarts.vm.cpu.2u", "modelarts.vm.cpu.8u"
 
 
-@pytest.fixture(autouse=True)
-def fast_write_backoff(monkeypatch):
-    monkeypatch.setattr(notebook_instance, "backoff_delay", lambda attempt: 0.001)
-
-
 @pytest.fixture
-def run(simulator, capsys):
-    def run_module(check=False, diff=False, **args):
-        args.setdefault("endpoint", simulator.url)
-        args.setdefault("project_id", simulator.project_id)
-        args.setdefault("access_key", "AKSIMULATOR0000000001")
-        args.setdefault("secret_key", "sim-secret-key")
-        args.setdefault("wait_timeout", 10)
-        args.update(_ansible_check_mode=check, _ansible_diff=diff)
-        with patch_module_args(args):
-            with pytest.raises(SystemExit):
-                notebook_instance.main()
-        return json.loads(capsys.readouterr().out)
-    return run_module
+def run(simulator):
+    return functools.partial(run_module, notebook_instance, simulator, wait_timeout=10)
 
 
 def methods(sim):
@@ -233,7 +219,7 @@ def test_secrets_and_notebook_token_never_in_the_result(simulator, run):
     nb = simulator.add_notebook(name="nb-1")
     token = simulator.notebook(nb["id"])["token"]
     result = run(id=nb["id"], description="x")
-    assert token not in json.dumps(result) and "sim-secret-key" not in json.dumps(result)
+    assert token not in json.dumps(result) and DEFAULT_SECRET_KEY not in json.dumps(result)
 
 
 def test_a_rule_broken_after_the_stop_still_starts_the_instance_again(simulator, run):

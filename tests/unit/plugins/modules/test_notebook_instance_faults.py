@@ -6,32 +6,25 @@
 
 from __future__ import annotations
 
-import json
+import functools
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
+from ansible_collections.hwcloud.modelarts.plugins.module_utils import _http
 from ansible_collections.hwcloud.modelarts.plugins.modules import notebook_instance
+from ansible_collections.hwcloud.modelarts.tests.unit.utils.module_runner import run_module
 
 REFUSED = {"error_code": "ModelArts.6357", "error_msg": "Another operation is running on the instance."}
 
 
 @pytest.fixture
-def run(simulator, capsys):
-    def run_module(**args):
-        args.update(endpoint=simulator.url, project_id=simulator.project_id, access_key="AKSIMULATOR0000000001",
-                    secret_key="sim-secret-key", wait_timeout=10)
-        with patch_module_args(args):
-            with pytest.raises(SystemExit):
-                notebook_instance.main()
-        return json.loads(capsys.readouterr().out)
-    return run_module
+def run(simulator):
+    return functools.partial(run_module, notebook_instance, simulator, wait_timeout=10)
 
 
 def test_a_throttled_write_waits_for_retry_after_before_it_is_sent_again(simulator, run, monkeypatch):
     slept = []
-    monkeypatch.setattr(notebook_instance.time, "sleep", slept.append)
+    monkeypatch.setattr(_http.time, "sleep", slept.append)
     nb = simulator.add_notebook(name="nb-1")
     simulator.inject_fault(method="PUT", status=429, headers={"Retry-After": "7"})
     result = run(id=nb["id"], description="new")

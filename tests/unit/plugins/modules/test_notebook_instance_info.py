@@ -4,24 +4,20 @@
 
 from __future__ import annotations
 
-import json
+import functools
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.hwcloud.modelarts.plugins.modules import notebook_instance_info
+from ansible_collections.hwcloud.modelarts.tests.unit.utils.module_runner import run_module
+
+from modelarts_simulator import DEFAULT_AUTH_TOKEN  # pylint: disable=wrong-import-order
 
 
 @pytest.fixture
-def run(simulator, capsys):
-    def run_module(**args):
-        args.update(endpoint=simulator.url, project_id=simulator.project_id, auth_token="sim-iam-token", _ansible_check_mode=True)
-        with patch_module_args(args):
-            with pytest.raises(SystemExit):
-                notebook_instance_info.main()
-        return json.loads(capsys.readouterr().out)
-    return run_module
+def run(simulator):
+    return functools.partial(run_module, notebook_instance_info, simulator, check=True,
+                             auth_token=DEFAULT_AUTH_TOKEN, access_key=None, secret_key=None)
 
 
 def test_empty_project_gives_an_empty_list(simulator, run):

@@ -9,8 +9,6 @@ and refuses invalid input before any request."""
 from __future__ import annotations
 
 import base64
-import contextlib
-import io
 import json
 import string
 
@@ -18,9 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.hwcloud.modelarts.plugins.modules import notebook_instance
+from ansible_collections.hwcloud.modelarts.tests.unit.utils.module_runner import run_module
 
 from modelarts_simulator import DEFAULT_FLAVORS, DEFAULT_IMAGES, Simulator  # pylint: disable=wrong-import-order
 
@@ -49,13 +46,7 @@ def service():
 
 
 def run(service, check=False, **args):
-    args.update(endpoint=service.url, project_id=service.project_id, access_key="AKSIMULATOR0000000001", secret_key="sim-secret-key",
-                wait_timeout=10, _ansible_check_mode=check)
-    out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        with pytest.raises(SystemExit):
-            notebook_instance.main()
-    return json.loads(out.getvalue())
+    return run_module(notebook_instance, service, check=check, wait_timeout=10, **args)
 
 
 def requests_for(service, notebook_id):

@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.modelarts collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The write protocol: a write that failed may have been applied, so it is read back before it is sent again."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol import merged, write_with_read_back
+
+
+class Client:
+    """The two things the protocol needs of a client, with the pauses recorded instead of slept."""
+
+    def __init__(self, max_retries=2):
+        self.max_retries = max_retries
+        self.pauses = []
+
+    def pause_before_retry(self, attempt, retry_after=None):
+        self.pauses.append((attempt, retry_after))
+
+
+def transient(retry_after=None):
+    return ModelArtsError("Writing", status=503, error_code="ModelArts.6102", transient=True, retry_after=retry_after)
+
+
+def script(*outcomes):
+    """A send() that answers or raises from ``outcomes`` in turn and records each call's ``resending``."""
+    calls = []
+
+    def send(resource, resending):
+        calls.append((dict(resource), resending))
+        outcome = outcomes[len(calls) - 1]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    return send, calls
+
+
+def test_a_successful_write_merges_its_answer_and_reads_nothing():
+    send, calls = script({"status": "STOPPING"})
+    reads = []
+    result = write_with_read_back(Client(), {"id": "a", "status": "RUNNING", "name": "n"}, send, reads.append, lambda r: False)
+    assert result == {"id": "a", "status": "STOPPING", "name": "n"}
+    assert calls == [({"id": "a", "status": "RUNNING", "name": "n"}, False)] and reads == []
+
+
+def test_a_transient_failure_that_was_applied_is_not_sent_again():
+    send, calls = script(transient())
+    client = Client()
+    result = write_with_read_back(client, {"id": "a", "v": 1}, send, lambda r: {"id": "a", "v": 2}, lambda r: r["v"] == 2)
+    assert result == {"id": "a", "v": 2} and len(calls) == 1 and client.pauses == []
+
+
+def test_a_transient_failure_not_applied_is_sent_again_from_the_read_back_after_the_pause():
+    send, calls = script(transient(retry_after=7), {"v": 2})
+    client = Client()
+    result = write_with_read_back(client, {"id": "a", "v": 1}, send, lambda r: {"id": "a", "v": 1, "read": True}, lambda r: False)
+    assert result == {"id": "a", "v": 2, "read": True}
+    assert calls == [({"id": "a", "v": 1}, False), ({"id": "a", "v": 1, "read": True}, True)]
+    assert client.pauses == [(1, 7)]
+
+
+def test_a_conflict_code_is_read_back_and_any_other_error_is_raised_at_once():
+    conflict = ModelArtsError("Stopping", status=400, error_code="ModelArts.6357")
+    send, calls = script(conflict)
+    result = write_with_read_back(Client(), {"id": "a", "status": "RUNNING"}, send, lambda r: {"id": "a", "status": "STOPPED"},
+                                  lambda r: r["status"] == "STOPPED", conflicts={"ModelArts.6357"})
+    assert result["status"] == "STOPPED" and len(calls) == 1
+
+    send, calls = script(conflict)
+    with pytest.raises(ModelArtsError, match="ModelArts.6357"):
+        write_with_read_back(Client(), {"id": "a"}, send, pytest.fail, lambda r: True)
+    assert len(calls) == 1
+
+
+def test_after_max_retries_the_last_failure_is_raised():
+    send, calls = script(transient(), transient(), transient(), {"never": "sent"})
+    client = Client(max_retries=2)
+    with pytest.raises(ModelArtsError, match="HTTP 503"):
+        write_with_read_back(client, {"id": "a"}, send, lambda r: r, lambda r: False)
+    assert len(calls) == 3 and [attempt for attempt, _ in client.pauses] == [1, 2]
+
+
+def test_merged_keeps_fields_the_answer_does_not_hold():
+    assert merged({"id": "a", "name": "n"}, {"name": "m", "status": "STOPPED"}) == {"id": "a", "name": "m", "status": "STOPPED"}
+    assert merged({"id": "a"}, None) == {"id": "a"}
