@@ -21,7 +21,7 @@ from modelarts_simulator import DEFAULT_IMAGES, SignatureVerifier, Simulator
 AK = "AKSIMULATOR0000000001"
 SK = "sim-secret-key"
 PROJECT = "0123456789abcdef0123456789abcdef"
-SIMULATOR_SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "simulator", "modelarts_simulator.py")
+SIMULATOR_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "modelarts_simulator.py")
 OTHER_IMAGE = "278e88d1-5b71-4766-8502-b3ba72e824d9"
 
 
