@@ -84,6 +84,18 @@ UPDATE_FIELDS = {
 ENDPOINT_FIELDS = {"dev_service": str, "service": str, "allowed_access_ips": list, "ssh_keys": list, "key_pair_names": list}
 HOOK_CONFIG_FIELDS = ("script", "type", "mode")
 
+# How an answer names an endpoint's service and SSH key pairs: the seed's dev_service + ssh_keys, the SDK's
+# (and Terraform provider's) service + key_pair_names, or both. Requests are accepted in either spelling.
+ENDPOINT_SPELLINGS = ("seed", "sdk", "both")
+_SPELLING_OMITS = {"seed": ("service", "key_pair_names"), "sdk": ("dev_service", "ssh_keys"), "both": ()}
+
+# The auto-stop lease: the default of a start without duration, the accepted range, -1 for "no auto-stop".
+LEASE_TYPES = ("TIMING", "IDLE")
+DEFAULT_LEASE_MS = 3600000
+MIN_LEASE_MS = 3600000
+MAX_LEASE_MS = 259200000
+NO_LEASE = -1
+
 
 def _now_ms():
     return int(time.time() * 1000)
@@ -349,9 +361,33 @@ def _normalize_flavor(flavor):
 
 
 def _endpoint(service, uri, allowed_access_ips=(), ssh_keys=()):
-    # The real answer carries both dev_service and service; the SDK's model reads key_pair_names.
+    # Stored in both spellings; NotebookStore.view answers the configured one.
     return {"dev_service": service, "service": service, "uri": uri, "allowed_access_ips": list(allowed_access_ips),
             "ssh_keys": list(ssh_keys), "key_pair_names": list(ssh_keys)}
+
+
+def _property_error(msg):
+    return ServiceError(400, "ModelArts.6336", msg)
+
+
+def lease_settings(duration, lease_type, where="duration"):
+    """The lease fields set by a start, create or renewal asking for ``duration`` (ms, str or int; None for
+    the default) and ``lease_type``; ModelArts.6336 when out of range."""
+    if lease_type is not None and lease_type not in LEASE_TYPES:
+        raise _property_error("The value of type must be TIMING or IDLE, not %r." % (lease_type,))
+    lease_type = lease_type or "TIMING"
+    if duration is None:
+        return {"duration": DEFAULT_LEASE_MS, "enable": True, "type": lease_type}
+    if isinstance(duration, str) and re.match(r"^-?[0-9]+$", duration):
+        duration = int(duration)
+    if not isinstance(duration, int) or isinstance(duration, bool):
+        raise _property_error("The value of %s must be an integer number of milliseconds, not %r." % (where, duration))
+    if duration == NO_LEASE:
+        return {"enable": False, "type": lease_type}
+    if not MIN_LEASE_MS <= duration <= MAX_LEASE_MS:
+        raise _property_error("The value of %s must be -1 (no auto-stop) or %d to %d ms (1 to 72 hours), not %d."
+                              % (where, MIN_LEASE_MS, MAX_LEASE_MS, duration))
+    return {"duration": duration, "enable": True, "type": lease_type}
 
 
 class NotebookStore:
@@ -363,8 +399,12 @@ class NotebookStore:
 
     # pylint: disable=too-many-instance-attributes
 
-    def __init__(self, project_id, flavors=DEFAULT_FLAVORS, images=None, transition_seconds=0.0, clock=time.monotonic):
+    def __init__(self, project_id, flavors=DEFAULT_FLAVORS, images=None, transition_seconds=0.0, clock=time.monotonic,
+                 endpoint_spelling="both"):
+        # pylint: disable=too-many-arguments
         self.project_id = project_id
+        self._endpoint_spelling = None
+        self.endpoint_spelling = endpoint_spelling
         self.flavors = [_normalize_flavor(f) for f in flavors]
         images = DEFAULT_IMAGES if images is None else images
         self.images = {}
@@ -380,14 +420,27 @@ class NotebookStore:
         self._notebooks = {}
         self._seq = 0
 
+    @property
+    def endpoint_spelling(self):
+        return self._endpoint_spelling
+
+    @endpoint_spelling.setter
+    def endpoint_spelling(self, value):
+        if value not in ENDPOINT_SPELLINGS:
+            raise ValueError("endpoint_spelling must be one of %s, not %r" % (", ".join(ENDPOINT_SPELLINGS), value))
+        self._endpoint_spelling = value
+
     # ---- helpers -------------------------------------------------------------------------------
     def _flavor(self, flavor_id):
         return next((f for f in self.flavors if f["id"] == flavor_id), None)
 
-    @staticmethod
-    def view(nb):
-        """The instance as the API returns it: the internal keys (leading underscore) left out."""
-        return {k: copy.deepcopy(v) for k, v in nb.items() if not k.startswith("_")}
+    def view(self, nb):
+        """The instance as the API returns it: the internal keys (leading underscore) left out, the endpoints
+        in the configured spelling."""
+        answer = {k: copy.deepcopy(v) for k, v in nb.items() if not k.startswith("_")}
+        omit = _SPELLING_OMITS[self._endpoint_spelling]
+        answer["endpoints"] = [{k: v for k, v in ep.items() if k not in omit} for ep in answer["endpoints"]]
+        return answer
 
     def _delay(self, nb):
         own = nb.get("_transition_seconds")
@@ -572,12 +625,8 @@ class NotebookStore:
         return {"current": offset // limit, "data": page, "pages": math.ceil(total / limit), "size": len(page), "total": total}
 
     def start(self, notebook_id, query):
-        duration = query.get("duration")
-        if duration is not None and not duration.isdigit():
-            raise _bad_request("duration must be an integer number of milliseconds")
-        lease_type = query.get("type")
-        if lease_type is not None and lease_type not in ("TIMING", "IDLE"):
-            raise _bad_request("type must be TIMING or IDLE")
+        # Every start sets the lease anew: no duration is the service's default (1 hour, auto-stop on).
+        lease = lease_settings(query.get("duration"), query.get("type"))
         with self.lock:
             nb = self.get(notebook_id)
             status = nb["status"]
@@ -587,11 +636,8 @@ class NotebookStore:
                 raise ServiceError(400, "ModelArts.6306", "The instance is starting.")
             self._check_operable(nb, "start")
             nb["fail_reason"] = None
-            if duration is not None:
-                nb["lease"].update(duration=int(duration), enable=True)
-            if lease_type is not None:
-                nb["lease"]["type"] = lease_type
-            nb["lease"]["create_at"] = _now_ms()
+            now = _now_ms()
+            nb["lease"].update(lease, create_at=now, update_at=now)
             return self.view(self._begin(nb, "STARTING", "RUNNING"))
 
     def stop(self, notebook_id):
@@ -873,7 +919,7 @@ class Simulator:
 
     def __init__(self, project_id=DEFAULT_PROJECT_ID, access_key=DEFAULT_ACCESS_KEY, secret_key=DEFAULT_SECRET_KEY,
                  security_token=None, auth_tokens=(DEFAULT_AUTH_TOKEN,), transition_seconds=0.0, host="127.0.0.1", port=0,
-                 tls_cert=None, tls_key=None, flavors=DEFAULT_FLAVORS, images=None, verbose=False):
+                 tls_cert=None, tls_key=None, flavors=DEFAULT_FLAVORS, images=None, verbose=False, endpoint_spelling="both"):
         # pylint: disable=too-many-arguments
         self.project_id = project_id
         self.host = host
@@ -881,7 +927,7 @@ class Simulator:
         self.tls_cert = tls_cert
         self.tls_key = tls_key
         self.verbose = verbose
-        self.store = NotebookStore(project_id, flavors, images, transition_seconds)
+        self.store = NotebookStore(project_id, flavors, images, transition_seconds, endpoint_spelling=endpoint_spelling)
         self.auth = SignatureVerifier(access_key, secret_key, security_token, auth_tokens)
         self._lock = threading.Lock()
         self._requests = []
@@ -934,6 +980,15 @@ class Simulator:
     @transition_seconds.setter
     def transition_seconds(self, value):
         self.store.transition_seconds = float(value)
+
+    @property
+    def endpoint_spelling(self):
+        """How answers spell an endpoint: "seed" (dev_service, ssh_keys), "sdk" (service, key_pair_names) or "both"."""
+        return self.store.endpoint_spelling
+
+    @endpoint_spelling.setter
+    def endpoint_spelling(self, value):
+        self.store.endpoint_spelling = value
 
     # ---- state -------------------------------------------------------------------------------------
     def add_notebook(self, **kwargs):
@@ -1170,9 +1225,14 @@ class Simulator:
             self.reset()
             return 200, {"reset": True}
         if route == ("PATCH", "config", 1):
+            unknown = set(body) - {"transition_seconds", "endpoint_spelling"}
+            if unknown:
+                raise ValueError("unknown settings %s" % ", ".join(sorted(unknown)))
+            if "endpoint_spelling" in body:
+                self.endpoint_spelling = body["endpoint_spelling"]
             if "transition_seconds" in body:
                 self.transition_seconds = body["transition_seconds"]
-            return 200, {"transition_seconds": self.transition_seconds}
+            return 200, {"transition_seconds": self.transition_seconds, "endpoint_spelling": self.endpoint_spelling}
         return 404, {"error": "no control route %s %s" % (method, path)}
 
 
@@ -1194,6 +1254,8 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--seed-file", help="JSON list of notebooks to create at start")
     parser.add_argument("--transition-seconds", type=float, default=0.0, help="duration of STARTING and STOPPING")
+    parser.add_argument("--endpoint-spelling", choices=ENDPOINT_SPELLINGS, default="both",
+                        help="how answers name an endpoint's fields: seed (dev_service, ssh_keys), sdk (service, key_pair_names) or both")
     parser.add_argument("--project-id", default=DEFAULT_PROJECT_ID)
     parser.add_argument("--access-key", default=DEFAULT_ACCESS_KEY)
     parser.add_argument("--secret-key", default=DEFAULT_SECRET_KEY)
@@ -1210,7 +1272,7 @@ def main(argv=None):
     sim = Simulator(project_id=args.project_id, access_key=args.access_key, secret_key=args.secret_key,
                     security_token=args.security_token, auth_tokens=tuple(args.auth_token or (DEFAULT_AUTH_TOKEN,)),
                     transition_seconds=args.transition_seconds, host=args.host, port=args.port,
-                    tls_cert=args.tls_cert, tls_key=args.tls_key, verbose=args.verbose)
+                    tls_cert=args.tls_cert, tls_key=args.tls_key, verbose=args.verbose, endpoint_spelling=args.endpoint_spelling)
     if args.seed_file:
         for notebook in load_seed(args.seed_file):
             sim.add_notebook(**notebook)

@@ -15,13 +15,7 @@ SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 if SIMULATOR_DIR not in sys.path:
     sys.path.insert(0, SIMULATOR_DIR)
 
-from modelarts_simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
-
-
-@pytest.fixture
-def simulator():
-    with Simulator() as sim:
-        yield sim
+from sim_fixtures import simulator  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 
 @pytest.fixture(autouse=True)

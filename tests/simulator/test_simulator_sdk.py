@@ -100,3 +100,28 @@ def test_sdk_over_https(simulator_tls_files):
         verified = HttpConfig.get_default_config()
         verified.ssl_ca_cert = cert
         assert sdk_client(sim, http_config=verified).list_notebooks(ListNotebooksRequest(limit=10)).total == 1
+
+
+@pytest.mark.parametrize("spelling,service,dev_service,keys", [("sdk", "SSH", None, ["kp-1"]), ("both", "SSH", "SSH", ["kp-1"]),
+                                                               ("seed", None, "SSH", None)])
+def test_sdk_reads_endpoints_in_each_spelling(spelling, service, dev_service, keys):
+    # EndpointsRes has service, dev_service and key_pair_names: the seed's ssh_keys is lost on the SDK side.
+    with Simulator(endpoint_spelling=spelling) as sim:
+        nb = sim.add_notebook(endpoints=[{"dev_service": "SSH", "allowed_access_ips": ["192.0.2.1"], "ssh_keys": ["kp-1"]}])
+        ssh = sdk_client(sim).show_notebook(ShowNotebookRequest(id=nb["id"])).endpoints[0]
+        assert (ssh.service, ssh.dev_service, ssh.key_pair_names, ssh.uri) == (service, dev_service, keys, nb["endpoints"][0]["uri"])
+
+
+def test_sdk_start_sets_the_lease():
+    with Simulator() as sim:
+        nb_id = sim.add_notebook(lease={"enable": False})["id"]
+        client = sdk_client(sim)
+        default = client.start_notebook(StartNotebookRequest(id=nb_id)).lease
+        assert (default.enable, default.duration, default.type) == (True, 3600000, "TIMING")
+        client.stop_notebook(StopNotebookRequest(id=nb_id))
+        off = client.start_notebook(StartNotebookRequest(id=nb_id, duration=-1)).lease
+        assert off.enable is False and off.create_at >= default.create_at
+        client.stop_notebook(StopNotebookRequest(id=nb_id))
+        with pytest.raises(ClientRequestException) as refused:
+            client.start_notebook(StartNotebookRequest(id=nb_id, duration=60000, type="IDLE"))
+        assert (refused.value.status_code, refused.value.error_code) == (400, "ModelArts.6336")
