@@ -17,6 +17,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules 
     STABLE,
     TRANSITIONAL,
     compare,
+    start_query,
     update_body,
 )
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol import write_with_read_back
@@ -59,9 +60,13 @@ class NotebookActions:
         return self.instance
 
     def apply(self, instance, actions, params, changed_fields, send_hooks):
-        """Carry out ``actions`` (from the plan) in order; return the instance after them."""
+        """Carry out ``actions`` (from the plan) in order; return the instance after them.
+
+        Every start carries the auto-stop lease ``instance`` has now, before any of the actions.
+        """
         stopped_by_us = False
         self.instance = instance
+        lease_query = start_query(instance)
         try:
             for action in actions:
                 if action == "stop":
@@ -72,7 +77,7 @@ class NotebookActions:
                 elif action == "update":
                     instance = self.update(instance, params, changed_fields, send_hooks)
                 else:
-                    instance = self.start(instance)
+                    instance = self.start(instance, lease_query)
                     stopped_by_us = False
                     if self.wait:
                         instance = self.wait_for(instance, "RUNNING", "to start")
@@ -80,16 +85,16 @@ class NotebookActions:
         except Exception as error:  # pylint: disable=broad-exception-caught
             # Whatever failed after this task stopped a running instance, it is started again first.
             if stopped_by_us:
-                self._start_again_after(instance, error)
+                self._start_again_after(instance, lease_query, error)
             raise
         return instance
 
-    def _start_again_after(self, instance, error):
+    def _start_again_after(self, instance, lease_query, error):
         """This task stopped a running instance and then failed: start it again, then fail with both stories."""
         error_fields = getattr(error, "as_dict", dict)()
         try:
             instance = self.wait_for(self.api.show(instance["id"]), STABLE, "to settle before starting it again")
-            instance = self.start(instance)
+            instance = self.start(instance, lease_query)
             if self.wait:
                 instance = self.wait_for(instance, "RUNNING", "to start again")
         except ModuleError as restart_error:
@@ -110,8 +115,8 @@ class NotebookActions:
 
         return self._write("update", instance, send, is_done)
 
-    def start(self, instance):
-        return self._write("start", instance, lambda current, resending: self.api.start(current["id"]),
+    def start(self, instance, lease_query):
+        return self._write("start", instance, lambda current, resending: self.api.start(current["id"], lease_query),
                            lambda current: current.get("status") in ("STARTING", "RUNNING"), START_CONFLICTS)
 
     def stop(self, instance):

@@ -74,8 +74,10 @@ class NotebookAPI:
         return self.client.request("PUT", self._path(notebook_id),
                                    "Updating notebook instance %s (%s)" % (notebook_id, ", ".join(sorted(body))), body=body)
 
-    def start(self, notebook_id):
-        return self.client.request("POST", self._path(notebook_id, "start"), "Starting notebook instance %s" % notebook_id)
+    def start(self, notebook_id, query):
+        """Start; ``query`` sets the auto-stop lease of the run (``duration``, ``type``): see start_query()."""
+        return self.client.request("POST", self._path(notebook_id, "start"), "Starting notebook instance %s" % notebook_id,
+                                   params=query)
 
     def stop(self, notebook_id):
         return self.client.request("POST", self._path(notebook_id, "stop"), "Stopping notebook instance %s" % notebook_id)

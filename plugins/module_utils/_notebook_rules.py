@@ -149,22 +149,33 @@ def _as_set(values):
     return sorted(set(values or []))
 
 
+def _endpoint_setting(endpoint, key):
+    """One list of an endpoint, in either spelling an answer uses: key pairs are ``ssh_keys`` (the seed) or
+    ``key_pair_names`` (the SDK's EndpointsRes, Huawei's Terraform provider)."""
+    value = endpoint.get(key)
+    if value is None and key == "ssh_keys":
+        value = endpoint.get("key_pair_names")
+    return value
+
+
 def _endpoint_view(service, endpoint, keys):
     view = {"dev_service": service}
     for key in keys:
-        view[key] = _as_set(endpoint.get(key))
+        view[key] = _as_set(_endpoint_setting(endpoint, key))
     return view
 
 
 def _merge_endpoints(instance, wanted):
-    """Live endpoints with the requested keys applied (new services appended), as the update sends them."""
+    """Live endpoints with the requested keys applied (new services appended), as the update sends them: in
+    the seed's spelling (``dev_service``, ``ssh_keys``), whichever spelling the answer used."""
     live = _live_endpoints(instance)
     merged = []
     for service, endpoint in live.items():
         entry = {"dev_service": service}
         for key in ENDPOINT_LISTS:
-            if key in endpoint and endpoint[key] is not None:
-                entry[key] = list(endpoint[key])
+            value = _endpoint_setting(endpoint, key)
+            if value is not None:
+                entry[key] = list(value)
         merged.append(entry)
     for request in wanted:
         entry = next((item for item in merged if item["dev_service"] == request["dev_service"]), None)
@@ -243,6 +254,37 @@ def hooks_body(hooks):
         if config:
             container[stage] = {"script": config["script"], "type": config.get("type") or "SCRIPT"}
     return {"container_hooks": container}
+
+
+# A start's ``duration`` that turns auto-stop off for the run it starts.
+NO_AUTO_STOP = -1
+
+
+def _as_int(value):
+    """An int from an answer that may give it as a number or a string of digits; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def start_query(instance):
+    """The query of a start that keeps the instance's own auto-stop lease.
+
+    Every start sets the lease anew, and one without ``duration`` turns auto-stop on for an hour, so the
+    lease read before the start is sent back: ``duration=-1`` when auto-stop was off (or unknown), else its
+    duration and type.
+    """
+    lease = instance.get("lease") or {}
+    duration = _as_int(lease.get("duration"))
+    if lease.get("enable") is True and duration is not None and duration > 0:
+        return [("duration", duration), ("type", lease.get("type") or "TIMING")]
+    return [("duration", NO_AUTO_STOP)]
 
 
 def without_token(instance):

@@ -154,6 +154,8 @@ options:
       - With V(true), the module stops the instance, waits for STOPPED, updates it, starts it and waits for
         RUNNING (if O(wait=true)). If the update fails after the stop, the instance is still started again
         before the task fails; an instance that was running is never left stopped.
+      - Every start the module makes keeps the instance's auto-stop setting (its C(lease)) as it was read
+        before the start; a start never turns auto-stop on or changes its duration.
     type: bool
     default: false
   wait:

@@ -55,6 +55,11 @@ KEYS = ["team-a-keypair", "team-b-keypair", "ops-keypair"]
 
 TIMEOUT = 0.6            # the module's per-request timeout
 TRANSITION_SECONDS = 0.3  # the simulator's STARTING and STOPPING
+# The instance's own auto-stop, which no start of the module may change: off, IDLE 2 h, TIMING 24 h.
+LEASES = [{"enable": False}, {"enable": True, "duration": 7200000, "type": "IDLE"},
+          {"enable": True, "duration": 86400000, "type": "TIMING"}]
+# How the simulator spells an answer's endpoints (the seed's, the SDK's, or both).
+SPELLINGS = ["seed", "sdk", "both"]
 SCENARIO_LIMIT = 90      # seconds a module run may take before it counts as hung
 MAX_REQUESTS = 80        # requests a scenario may send
 
@@ -160,7 +165,18 @@ def make_scenario(seed, index):
     }
     for dummy in range(1 if rng.random() < 0.6 else 2):
         scenario["faults"].append(make_fault(rng, scenario))
+    # Drawn last, so the scenarios drawn before these existed stay the same.
+    initial["lease"] = dict(rng.choice(LEASES))
+    scenario["spelling"] = rng.choice(SPELLINGS)
     return scenario
+
+
+def lease_view(lease):
+    """What a start may not change of a lease: whether auto-stop is on, and then its duration and type."""
+    lease = lease or {}
+    if not lease.get("enable"):
+        return {"enable": False}
+    return {"enable": True, "duration": lease.get("duration"), "type": lease.get("type")}
 
 
 def make_fault(rng, scenario):
@@ -409,6 +425,10 @@ def check(scenario, outcome, requests, live, rerun):
                 violations.append("the rerun was not a clean no-op: failed=%s changed=%s requests=%d msg=%s" % (
                     rerun_result.get("failed"), rerun_result.get("changed"), rerun["requests"], rerun_result.get("msg")))
 
+    # No start changed the instance's auto-stop: a start without a duration would turn it on for an hour.
+    if lease_view(live.get("lease")) != lease_view(initial["lease"]):
+        violations.append("the auto-stop lease changed from %s to %s" % (lease_view(initial["lease"]), lease_view(live.get("lease"))))
+
     # A running instance is left running, unless asked to stop it (or someone else stopped it).
     if initial["status"] == "RUNNING" and params["state"] != "stopped" and not status_race and live["status"] in ("STOPPED", "STOPPING"):
         violations.append("a running instance was left %s: %s" % (live["status"], (result.get("msg") or "")[:300]))
@@ -461,12 +481,12 @@ def run_scenario(job):
     scenario, collections_path, use_playbook = job
     initial = scenario["initial"]
     sim = Simulator(secret_key=SECRET_KEY, security_token=SECURITY_TOKEN if scenario["auth"] == "aksk_token" else None,
-                    auth_tokens=(IAM_TOKEN,), transition_seconds=TRANSITION_SECONDS)
+                    auth_tokens=(IAM_TOKEN,), transition_seconds=TRANSITION_SECONDS, endpoint_spelling=scenario["spelling"])
     sim.start()
     try:
         notebook = sim.add_notebook(name=initial["name"], status="STOPPED", flavor=initial["flavor"], image_id=initial["image_id"],
                                     capacity=initial["capacity"], description=initial["description"], endpoints=initial["endpoints"],
-                                    token=initial["token"])
+                                    token=initial["token"], lease=initial["lease"])
         if initial["status"] == "RUNNING":
             sim.set_status(notebook["id"], "RUNNING")
         # A few other instances with similar names, so a lookup by name has to filter exactly.
@@ -480,7 +500,8 @@ def run_scenario(job):
         for spec, fault in zip(scenario["faults"], injected):
             spec["id"], spec["hits"] = fault.id, fault.hits
         requests = sim.requests
-        live = next(nb for nb in sim.notebooks() if nb["id"] == notebook["id"])
+        # The stored instance holds the endpoints in both spellings, whichever one the answers use.
+        live = sim.notebook(notebook["id"])
         rerun = None
         result = outcome["result"] or {}
         if (not result.get("failed") and outcome["rc"] is not None and not scenario["check_mode"]

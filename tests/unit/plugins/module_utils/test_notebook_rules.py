@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
     RuleError,
     compare,
+    start_query,
     update_body,
     validate,
     without_token,
@@ -145,3 +146,43 @@ def test_token_is_removed_without_touching_the_original():
     assert "token" not in public and LIVE["token"] == "secret"
     public["image"]["id"] = "changed"
     assert LIVE["image"]["id"] == "img-1"
+
+
+# The seed spells an endpoint dev_service + ssh_keys; the SDK's EndpointsRes and Huawei's Terraform provider
+# service + key_pair_names. An answer may use either, or both.
+SPELLED = {
+    "seed": {"dev_service": "SSH", "allowed_access_ips": ["1.1.1.1"], "ssh_keys": ["k1", "k2"]},
+    "sdk": {"service": "SSH", "allowed_access_ips": ["1.1.1.1"], "key_pair_names": ["k1", "k2"]},
+    "both": {"dev_service": "SSH", "service": "SSH", "allowed_access_ips": ["1.1.1.1"], "ssh_keys": ["k1", "k2"],
+             "key_pair_names": ["k1", "k2"]},
+}
+
+
+@pytest.mark.parametrize("spelling", sorted(SPELLED))
+def test_key_pairs_are_read_in_either_spelling(spelling):
+    live = dict(LIVE, endpoints=[{"service": "NOTEBOOK"}, SPELLED[spelling]])
+    same = {"endpoints": [{"dev_service": "SSH", "ssh_keys": ["k2", "k1"], "allowed_access_ips": ["1.1.1.1"]}]}
+    assert compare(live, same).changed == ()
+    other = {"endpoints": [{"dev_service": "SSH", "ssh_keys": ["k3"]}]}
+    comparison = compare(live, other)
+    assert comparison.changed == ("endpoints",)
+    assert comparison.before == {"endpoints": [{"dev_service": "SSH", "ssh_keys": ["k1", "k2"]}]}
+    # The update is written as the seed documents it, the live settings not asked for sent back unchanged.
+    assert update_body(live, other, comparison.changed, False) == {"endpoints": [
+        {"dev_service": "NOTEBOOK"}, {"dev_service": "SSH", "allowed_access_ips": ["1.1.1.1"], "ssh_keys": ["k3"]}]}
+
+
+@pytest.mark.parametrize("lease, query", [
+    ({"enable": False, "duration": 3600000, "type": "TIMING"}, [("duration", -1)]),
+    ({"enable": True, "duration": 7200000, "type": "IDLE"}, [("duration", 7200000), ("type", "IDLE")]),
+    ({"enable": True, "duration": 86400000, "type": "TIMING"}, [("duration", 86400000), ("type", "TIMING")]),
+    # Read liberally: a duration as a string, a missing type (the service's default is TIMING).
+    ({"enable": True, "duration": "7200000"}, [("duration", 7200000), ("type", "TIMING")]),
+    # Unknown or unusable: never turn auto-stop on.
+    (None, [("duration", -1)]),
+    ({}, [("duration", -1)]),
+    ({"enable": True}, [("duration", -1)]),
+    ({"enable": True, "duration": "soon"}, [("duration", -1)]),
+])
+def test_a_start_carries_the_instance_own_lease(lease, query):
+    assert start_query({"id": "nb", "lease": lease}) == query

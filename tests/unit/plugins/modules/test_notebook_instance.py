@@ -231,3 +231,32 @@ def test_a_rule_broken_after_the_stop_still_starts_the_instance_again(simulator,
     assert result["failed"] and "cannot shrink" in result["msg"] and "started again" in result["msg"]
     assert result["actions"] == ["stop", "start"]
     assert simulator.notebook(nb["id"])["status"] == "RUNNING"
+
+
+@pytest.mark.parametrize("spelling", ["seed", "sdk", "both"])
+def test_endpoints_answered_in_any_spelling_are_compared_and_written_as_the_seed_documents(simulator, run, spelling):
+    simulator.endpoint_spelling = spelling
+    ssh = {"dev_service": "SSH", "allowed_access_ips": ["203.0.113.10"], "ssh_keys": ["k1"]}
+    nb = simulator.add_notebook(name="nb-1", endpoints=[ssh])
+    assert run(id=nb["id"], endpoints=[ssh])["changed"] is False
+    assert methods(simulator) == ["GET"]
+    result = run(id=nb["id"], endpoints=[{"dev_service": "SSH", "ssh_keys": ["k2"]}])
+    assert result["changed"] is True and result["actions"] == ["update"]
+    assert simulator.requests[-1].body == {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["203.0.113.10"], "ssh_keys": ["k2"]}]}
+
+
+@pytest.mark.parametrize("lease, query", [
+    ({"enable": False}, {"duration": "-1"}),
+    ({"enable": True, "duration": 7200000, "type": "IDLE"}, {"duration": "7200000", "type": "IDLE"}),
+    ({"enable": True, "duration": 86400000, "type": "TIMING"}, {"duration": "86400000", "type": "TIMING"}),
+])
+def test_every_start_keeps_the_instance_auto_stop(simulator, run, lease, query):
+    running = simulator.add_notebook(name="nb-1", status="RUNNING", lease=lease)
+    stopped = simulator.add_notebook(name="nb-2", status="STOPPED", lease=lease)
+    assert run(id=running["id"], description="new", allow_restart=True)["actions"] == ["stop", "update", "start"]
+    assert run(id=stopped["id"], state="running")["actions"] == ["start"]
+    starts = [r for r in simulator.requests if r.path.endswith("/start")]
+    assert [r.query for r in starts] == [query, query]
+    for nb in (running, stopped):
+        live = simulator.notebook(nb["id"])["lease"]
+        assert live["enable"] == lease["enable"] and (not lease["enable"] or (live["duration"], live["type"]) == (lease["duration"], lease["type"]))
