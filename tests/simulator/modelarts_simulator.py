@@ -1,7 +1,7 @@
 """A ModelArts notebook API simulator: a real HTTP(S) server on loopback for tests and demos.
 
 It serves the notebook calls of ``/v1/{project_id}/notebooks`` (show, update, list, start, stop,
-switchable flavors) with the status machine, the update rules of the API reference, Huawei's
+flavors, switchable flavors) and ``/v1/{project_id}/images`` with the status machine, the update rules of the API reference, Huawei's
 ``SDK-HMAC-SHA256`` signature check, recorded requests and injectable faults, plus an unsigned
 control API under ``/_sim/``. Standard library only; see README.md next to this file.
 """
@@ -29,35 +29,13 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from modelarts_catalog import (DEFAULT_FLAVORS, DEFAULT_IMAGES, FLAVOR_CATALOG, FLAVOR_CATEGORIES, FLAVOR_TYPES,  # noqa: F401
+                               IMAGE_CATALOG, IMAGE_SERVICE_TYPES, IMAGE_TYPES, INSTANCE_IMAGE_KEYS, image_details, normalize_flavor)
+
 DEFAULT_PROJECT_ID = "0123456789abcdef0123456789abcdef"
 DEFAULT_ACCESS_KEY = "AKSIMULATOR0000000001"
 DEFAULT_SECRET_KEY = "sim-secret-key"
 DEFAULT_AUTH_TOKEN = "sim-iam-token"
-
-DEFAULT_FLAVORS = (
-    {"id": "modelarts.vm.cpu.2u", "name": "modelarts.vm.cpu.2u", "arch": "x86_64", "category": "CPU",
-     "description": "CPU: 2 vCPUs 8 GB", "feature": "NOTEBOOK", "free": False, "memory": 8192, "vcpus": 2, "sold_out": False},
-    {"id": "modelarts.vm.cpu.8u", "name": "modelarts.vm.cpu.8u", "arch": "x86_64", "category": "CPU",
-     "description": "CPU: 8 vCPUs 32 GB", "feature": "NOTEBOOK", "free": False, "memory": 32768, "vcpus": 8, "sold_out": False},
-    {"id": "modelarts.vm.gpu.t4u8", "name": "modelarts.vm.gpu.t4u8", "arch": "x86_64", "category": "GPU",
-     "description": "GPU: 1*T4(16GB) | CPU: 8 vCPUs 32 GB", "feature": "NOTEBOOK", "free": False, "memory": 32768, "vcpus": 8,
-     "sold_out": False},
-)
-
-DEFAULT_IMAGES = {
-    "e1a07296-22a8-4f05-8bc8-e936c8e54202": {
-        "name": "pytorch1.8-cuda10.2-cudnn7-ubuntu18.04",
-        "swr_path": "swr.cn-north-4.myhuaweicloud.com/atelier/pytorch_1_8:pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64",
-        "tag": "pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64", "type": "BUILD_IN", "arch": "x86_64"},
-    "278e88d1-5b71-4766-8502-b3ba72e824d9": {
-        "name": "mindspore1.7.0-cuda10.1-py3.7-ubuntu18.04",
-        "swr_path": "swr.cn-north-4.myhuaweicloud.com/atelier/mindspore_1_7_0:mindspore_1.7.0-cuda_10.1-py_3.7-ubuntu_18.04-x86_64",
-        "tag": "mindspore_1.7.0-cuda_10.1-py_3.7-ubuntu_18.04-x86_64", "type": "BUILD_IN", "arch": "x86_64"},
-    "59a1eac7-96c8-4e1f-a3bd-a6d4eb3e3e7c": {
-        "name": "team-custom-python3.10",
-        "swr_path": "swr.cn-north-4.myhuaweicloud.com/team/custom-python3.10:1.0.0",
-        "tag": "1.0.0", "type": "DEDICATED", "arch": "x86_64"},
-}
 
 STABLE = frozenset(("RUNNING", "STOPPED"))
 TRANSITIONAL = frozenset(("INIT", "CREATING", "STARTING", "STOPPING", "DELETING", "SNAPSHOTTING"))
@@ -69,6 +47,11 @@ NATURAL_END = {"STARTING": "RUNNING", "STOPPING": "STOPPED"}
 
 LIST_LIMITS = ("10", "20", "50")
 SORT_KEYS = ("name", "status", "create_at", "update_at", "flavor", "id")
+FLAVOR_SORT_KEYS = ("id", "name", "arch", "category", "vcpus", "memory", "free", "sold_out")
+FLAVOR_FEATURES = ("NOTEBOOK", "DEFAULT")
+ASCEND_FLAVOR_TYPES = ("ASCEND_SNT3", "ASCEND_SNT9", "ASCEND_SNT9B")
+IMAGE_SORT_KEYS = ("name", "tag", "create_at", "update_at", "size", "type", "service_type", "arch", "namespace")
+MAX_IMAGE_LIMIT = 200
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 DESCRIPTION_FORBIDDEN = set('&<>"/')
 MAX_CAPACITY = 4096
@@ -346,20 +329,6 @@ class SignatureVerifier:
             raise self._reject("the security token is invalid or expired")
 
 
-def _normalize_flavor(flavor):
-    if isinstance(flavor, str):
-        flavor = {"id": flavor}
-    flavor = dict(flavor)
-    flavor.setdefault("name", flavor["id"])
-    flavor.setdefault("arch", "x86_64")
-    flavor.setdefault("category", "GPU" if ".gpu." in flavor["id"] else "CPU")
-    flavor.setdefault("description", flavor["id"])
-    flavor.setdefault("feature", "NOTEBOOK")
-    flavor.setdefault("free", False)
-    flavor.setdefault("sold_out", False)
-    return flavor
-
-
 def _endpoint(service, uri, allowed_access_ips=(), ssh_keys=()):
     # Stored in both spellings; NotebookStore.view answers the configured one.
     return {"dev_service": service, "service": service, "uri": uri, "allowed_access_ips": list(allowed_access_ips),
@@ -390,6 +359,46 @@ def lease_settings(duration, lease_type, where="duration"):
     return {"duration": duration, "enable": True, "type": lease_type}
 
 
+def _paging(query, default_limit, max_limit):
+    """(limit or None for no limit, offset) of a query; ModelArts.6400 when malformed."""
+    limit = query.get("limit")
+    if limit is None or limit == "":
+        limit = default_limit
+    elif not limit.isdigit() or int(limit) < 1 or (max_limit and int(limit) > max_limit):
+        raise _bad_request("limit must be a positive integer%s" % (" of at most %d" % max_limit if max_limit else ""))
+    offset = query.get("offset") or "0"
+    if not offset.isdigit():
+        raise _bad_request("offset must be a non-negative integer")
+    return (int(limit) if limit is not None else None), int(offset)
+
+
+def _sorting(query, keys, default_key, default_dir):
+    """[(key, descending)...] from sort_key (comma-separated) and sort_dir; ModelArts.6303 for an unknown key."""
+    sort_dir = (query.get("sort_dir") or default_dir).upper()
+    if sort_dir not in ("ASC", "DESC"):
+        raise _bad_request("sort_dir must be ASC or DESC")
+    names = [k for k in (query.get("sort_key") or default_key or "").split(",") if k]
+    if any(k not in keys for k in names):
+        raise ServiceError(400, "ModelArts.6303", "The field does not support sorting.")
+    return [(k, sort_dir == "DESC") for k in names]
+
+
+def _sorted(items, order):
+    """Items sorted by several keys (stable: equal ones keep the catalogue's order)."""
+    items = list(items)
+    for key, descending in reversed(order):
+        items.sort(key=lambda item, k=key: item[k], reverse=descending)
+    return items
+
+
+def _page(items, limit, offset, field):
+    """The paging envelope {current, pages, size, total, <field>} of the flavors and images calls."""
+    total = len(items)
+    page = items[offset:offset + limit] if limit else items[offset:]
+    pages = math.ceil(total / limit) if limit else (1 if total else 0)
+    return {"current": offset // limit if limit else 0, "pages": pages, "size": len(page), "total": total, field: page}
+
+
 class NotebookStore:
     """The notebook instances and their status machine.
 
@@ -399,21 +408,22 @@ class NotebookStore:
 
     # pylint: disable=too-many-instance-attributes
 
-    def __init__(self, project_id, flavors=DEFAULT_FLAVORS, images=None, transition_seconds=0.0, clock=time.monotonic,
+    def __init__(self, project_id, flavors=None, images=None, transition_seconds=0.0, clock=time.monotonic,
                  endpoint_spelling="both"):
         # pylint: disable=too-many-arguments
         self.project_id = project_id
         self._endpoint_spelling = None
         self.endpoint_spelling = endpoint_spelling
-        self.flavors = [_normalize_flavor(f) for f in flavors]
-        images = DEFAULT_IMAGES if images is None else images
+        self.flavors = [normalize_flavor(f) for f in (FLAVOR_CATALOG if flavors is None else flavors)]
+        # images: what an instance's "image" shows; image_catalog: the objects of the images API.
         self.images = {}
-        for image_id, image in images.items():
+        self.image_catalog = {}
+        for image_id, image in (IMAGE_CATALOG if images is None else images).items():
             image = dict(image)
-            image["id"] = image_id
             for key, default in (("name", image_id), ("swr_path", ""), ("tag", "latest"), ("type", "DEDICATED"), ("arch", "x86_64")):
                 image.setdefault(key, default)
-            self.images[image_id] = image
+            self.image_catalog[image_id] = image_details(image_id, image)
+            self.images[image_id] = {key: self.image_catalog[image_id][key] for key in INSTANCE_IMAGE_KEYS}
         self.transition_seconds = float(transition_seconds)
         self.clock = clock
         self.lock = threading.RLock()
@@ -659,11 +669,76 @@ class NotebookStore:
             raise ServiceError(400, "ModelArts.6357", "Cannot %s the instance in status %s: another operation is running "
                                                       "or the instance is already in the target state." % (operation, nb["status"]))
 
-    def switchable_flavors(self, notebook_id):
+    # ---- flavors and images ------------------------------------------------------------------------
+    @staticmethod
+    def flavor_view(flavor):
+        return {k: copy.deepcopy(v) for k, v in flavor.items() if not k.startswith("_")}
+
+    def _switchable(self, nb, flavor):
+        """Whether the instance may switch to the flavor: another one, on sale, of the same architecture, pool
+        type and feature (an instance whose own flavor left the catalogue may take any)."""
+        current = self._flavor(nb["flavor"])
+        if flavor["id"] == nb["flavor"] or flavor["sold_out"] or flavor["feature"] != nb["feature"]:
+            return False
+        return current is None or (flavor["arch"], flavor["_type"]) == (current["arch"], current["_type"])
+
+    def list_flavors(self, query):
+        feature = query.get("feature") or "NOTEBOOK"
+        checks = (("category", FLAVOR_CATEGORIES), ("type", FLAVOR_TYPES), ("flavor_type", ASCEND_FLAVOR_TYPES))
+        for key, allowed in checks + (("feature", FLAVOR_FEATURES),):
+            value = feature if key == "feature" else query.get(key)
+            if value and value not in allowed:
+                raise _property_error("The value of %s must be one of %s." % (key, ", ".join(allowed)))
+        limit, offset = _paging(query, None, None)
+        order = _sorting(query, FLAVOR_SORT_KEYS, None, "DESC")
+        found = []
+        for flavor in self.flavors:
+            if flavor["feature"] != feature or query.get("category") and flavor["category"] != query["category"]:
+                continue
+            if query.get("type") and flavor["_type"] != query["type"]:
+                continue
+            if query.get("flavor_type") and "ASCEND_" + str((flavor.get("ascend") or {}).get("type", "")).upper() != query["flavor_type"]:
+                continue
+            found.append(flavor)
+        return _page([self.flavor_view(f) for f in _sorted(found, order)], limit, offset, "flavors")
+
+    def switchable_flavors(self, notebook_id, query=None):
+        query = query or {}
+        limit, offset = _paging(query, None, None)
+        order = _sorting(query, FLAVOR_SORT_KEYS, None, "DESC")
         with self.lock:
             nb = self.get(notebook_id)
-            flavors = [copy.deepcopy(f) for f in self.flavors if f["id"] != nb["flavor"] and not f["sold_out"]]
-        return {"current": 0, "data": flavors, "pages": 1, "size": len(flavors), "total": len(flavors), "flavors": flavors}
+            found = [f for f in self.flavors if self._switchable(nb, f)]
+        return _page([self.flavor_view(f) for f in _sorted(found, order)], limit, offset, "flavors")
+
+    def list_images(self, query):
+        image_type = query.get("type") or "BUILD_IN"
+        if image_type not in IMAGE_TYPES:
+            raise _property_error("The value of type must be one of %s." % ", ".join(IMAGE_TYPES))
+        if query.get("service_type") and query["service_type"] not in IMAGE_SERVICE_TYPES:
+            raise _property_error("The value of service_type must be one of %s." % ", ".join(IMAGE_SERVICE_TYPES))
+        fuzzy = query.get("name_fuzzy_match", "true").lower()
+        if fuzzy not in ("true", "false"):
+            raise _bad_request("name_fuzzy_match must be true or false")
+        limit, offset = _paging(query, MAX_IMAGE_LIMIT, MAX_IMAGE_LIMIT)
+        order = _sorting(query, IMAGE_SORT_KEYS, "create_at", "DESC")
+        name = query.get("name")
+        wanted = {"type": image_type, "workspace_id": query.get("workspace_id") or "0"}
+        wanted.update({k: query[k] for k in ("service_type", "namespace", "show_name", "show_tag") if query.get(k)})
+        found = []
+        for image in self.image_catalog.values():
+            if any(image[k] != v for k, v in wanted.items()):
+                continue
+            if name and (name.lower() not in image["name"].lower() if fuzzy == "true" else name != image["name"]):
+                continue
+            found.append(image)
+        return _page([copy.deepcopy(i) for i in _sorted(found, order)], limit, offset, "data")
+
+    def show_image(self, image_id):
+        image = self.image_catalog.get(image_id)
+        if image is None:
+            raise ServiceError(400, "ModelArts.6797", "The image %s is not found." % image_id)
+        return copy.deepcopy(image)
 
     def update(self, notebook_id, body):
         """PUT: syntax first (6400), then the status (6347), then the values; all-or-nothing."""
@@ -737,6 +812,8 @@ class NotebookStore:
                 raise ServiceError(400, "ModelArts.6792", "The instance cannot switch to flavor %s." % body["flavor"])
             if flavor["sold_out"]:
                 raise ServiceError(400, "ModelArts.6329", "The flavor %s is sold out." % body["flavor"])
+            if flavor["id"] != nb["flavor"] and not self._switchable(nb, flavor):
+                raise ServiceError(400, "ModelArts.6792", "The instance cannot switch to flavor %s." % body["flavor"])
         if "image_id" in body and body["image_id"] not in self.images:
             raise ServiceError(400, "ModelArts.6797", "The image %s is not found." % body["image_id"])
         for ep in body.get("endpoints", ()):
@@ -803,8 +880,11 @@ class NotebookStore:
 
 
 _ROUTES = (
-    # (method, regex, action); project and id groups are checked by the dispatcher.
+    # (method, regex, action), first match wins; project and id groups are checked by the dispatcher.
     ("GET", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/?$"), "list"),
+    ("GET", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/flavors$"), "catalog_flavors"),  # before show: not an id
+    ("GET", re.compile(r"^/v1/(?P<project>[^/]+)/images/?$"), "images"),
+    ("GET", re.compile(r"^/v1/(?P<project>[^/]+)/images/(?P<id>[^/]+)$"), "image"),
     ("GET", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)$"), "show"),
     ("PUT", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)$"), "update"),
     ("POST", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)/start$"), "start"),
@@ -812,7 +892,7 @@ _ROUTES = (
     ("GET", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)/flavors$"), "flavors"),
 )
 _WRITE_ACTIONS = ("update", "start", "stop")
-_NOTEBOOK_ID_RE = re.compile(r"^/v1/[^/]+/notebooks/([^/]+)")
+_NOTEBOOK_ID_RE = re.compile(r"^/v1/[^/]+/notebooks/(?!flavors$)([^/]+)")
 
 
 class _Server(ThreadingHTTPServer):
@@ -919,7 +999,7 @@ class Simulator:
 
     def __init__(self, project_id=DEFAULT_PROJECT_ID, access_key=DEFAULT_ACCESS_KEY, secret_key=DEFAULT_SECRET_KEY,
                  security_token=None, auth_tokens=(DEFAULT_AUTH_TOKEN,), transition_seconds=0.0, host="127.0.0.1", port=0,
-                 tls_cert=None, tls_key=None, flavors=DEFAULT_FLAVORS, images=None, verbose=False, endpoint_spelling="both"):
+                 tls_cert=None, tls_key=None, flavors=None, images=None, verbose=False, endpoint_spelling="both"):
         # pylint: disable=too-many-arguments
         self.project_id = project_id
         self.host = host
@@ -1155,6 +1235,12 @@ class Simulator:
     def _act(self, action, match, record):
         if action == "list":
             return self.store.list(record.query)
+        if action == "catalog_flavors":
+            return self.store.list_flavors(record.query)
+        if action == "images":
+            return self.store.list_images(record.query)
+        if action == "image":
+            return self.store.show_image(match.group("id"))
         notebook_id = match.group("id")
         if action == "show":
             return self.store.view(self.store.get(notebook_id))
@@ -1163,7 +1249,7 @@ class Simulator:
         if action == "stop":
             return self.store.stop(notebook_id)
         if action == "flavors":
-            return self.store.switchable_flavors(notebook_id)
+            return self.store.switchable_flavors(notebook_id, record.query)
         if not record.raw_body:
             raise _bad_request("the request body is empty")
         try:

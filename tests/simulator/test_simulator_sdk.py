@@ -4,8 +4,9 @@ import pytest
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
-from huaweicloudsdkmodelarts.v1 import (ContainerHooks, CustomHooks, EndpointsReq, ListNotebooksRequest, ModelArtsClient,
-                                        NotebookUpdateRequest, ShowNotebookRequest, StartNotebookRequest, StopNotebookRequest,
+from huaweicloudsdkmodelarts.v1 import (ContainerHooks, CustomHooks, EndpointsReq, ListFlavorsRequest, ListImageRequest,
+                                        ListNotebooksRequest, ModelArtsClient, NotebookUpdateRequest, ShowImageRequest,
+                                        ShowNotebookRequest, ShowSwitchableFlavorsRequest, StartNotebookRequest, StopNotebookRequest,
                                         UpdateNotebookRequest)
 from huaweicloudsdkmodelarts.v1.model.config import Config as HookConfig
 
@@ -125,3 +126,42 @@ def test_sdk_start_sets_the_lease():
         with pytest.raises(ClientRequestException) as refused:
             client.start_notebook(StartNotebookRequest(id=nb_id, duration=60000, type="IDLE"))
         assert (refused.value.status_code, refused.value.error_code) == (400, "ModelArts.6336")
+
+
+def test_sdk_lists_the_flavor_catalogue_and_switchable_flavors(simulator):
+    client = sdk_client(simulator)
+    everything = client.list_flavors(ListFlavorsRequest())
+    assert everything.total == everything.size == len(everything.flavors) >= 30
+    gpu = client.list_flavors(ListFlavorsRequest(category="GPU", type="MANAGED", limit=4, offset=4, sort_key="vcpus", sort_dir="ASC"))
+    assert (gpu.current, gpu.size) == (1, 4) and all(f.category == "GPU" and f.gpu.gpu >= 1 for f in gpu.flavors)
+    assert [f.vcpus for f in gpu.flavors] == sorted(f.vcpus for f in gpu.flavors)
+    ascend = client.list_flavors(ListFlavorsRequest(category="ASCEND")).flavors[0]
+    assert ascend.ascend.npu >= 1 and ascend.arch == "aarch64" and ascend.billing.code == ascend.id
+
+    nb = simulator.add_notebook(flavor="modelarts.vm.cpu.2u")
+    switchable = client.show_switchable_flavors(ShowSwitchableFlavorsRequest(id=nb["id"], limit=3, offset=0))
+    assert switchable.size == 3 and switchable.total > 3 and "modelarts.vm.cpu.2u" not in [f.id for f in switchable.flavors]
+    with pytest.raises(ClientRequestException) as refused:
+        client.list_flavors(ListFlavorsRequest(category="TPU"))
+    assert (refused.value.status_code, refused.value.error_code) == (400, "ModelArts.6336")
+
+
+def test_sdk_lists_and_shows_images(simulator):
+    client = sdk_client(simulator)
+    first = client.list_image(ListImageRequest())
+    assert first.size == 200 and first.total > 200 and all(i.type == "BUILD_IN" for i in first.data)
+    exact = client.list_image(ListImageRequest(name="pytorch2.1.0-cpu-ubuntu20.04", name_fuzzy_match=False))
+    assert exact.total == 1 and exact.data[0].dev_services == ["NOTEBOOK", "SSH"]
+    dedicated = client.list_image(ListImageRequest(type="DEDICATED", service_type="DEV", namespace="team-a", limit=5, offset=0,
+                                                   sort_key="name", sort_dir="ASC"))
+    assert 0 < dedicated.size <= 5 and all(i.namespace == "team-a" and i.type == "DEDICATED" for i in dedicated.data)
+    assert [i.name for i in dedicated.data] == sorted(i.name for i in dedicated.data)
+    shown = client.show_image(ShowImageRequest(id=exact.data[0].id))
+    assert (shown.id, shown.name, shown.swr_path, shown.resource_categories) == \
+        (exact.data[0].id, "pytorch2.1.0-cpu-ubuntu20.04", exact.data[0].swr_path, ["CPU"])
+    with pytest.raises(ClientRequestException) as missing:
+        client.show_image(ShowImageRequest(id="00000000-0000-0000-0000-000000000000"))
+    assert (missing.value.status_code, missing.value.error_code) == (400, "ModelArts.6797")
+    with pytest.raises(ClientRequestException) as too_many:
+        client.list_image(ListImageRequest(limit=201))
+    assert (too_many.value.status_code, too_many.value.error_code) == (400, "ModelArts.6400")
