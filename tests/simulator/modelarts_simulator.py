@@ -1,9 +1,10 @@
 """A ModelArts notebook API simulator: a real HTTP(S) server on loopback for tests and demos.
 
-It serves the notebook calls of ``/v1/{project_id}/notebooks`` (show, update, list, start, stop,
-flavors, switchable flavors) and ``/v1/{project_id}/images`` with the status machine, the update rules of the API reference, Huawei's
-``SDK-HMAC-SHA256`` signature check, recorded requests and injectable faults, plus an unsigned
-control API under ``/_sim/``. Standard library only; see README.md next to this file.
+It serves the notebook calls of ``/v1/{project_id}/notebooks`` (show, update, list, start, stop, create,
+delete, lease, tags, flavors, switchable flavors) and ``/v1/{project_id}/images`` with the status machine
+and the rules of the API reference, Huawei's ``SDK-HMAC-SHA256`` signature check, recorded requests and
+injectable faults, plus an unsigned control API under ``/_sim/``. Standard library only; see README.md
+next to this file.
 """
 
 import argparse
@@ -64,6 +65,26 @@ UPDATE_FIELDS = {
     "endpoints": list, "hooks": dict,
     "custom_spec": dict, "affinity": dict, "dew_secret_name": str, "data_volumes": list, "public_network_config": dict,
 }
+CREATE_FIELDS = {
+    # field: accepted JSON type(s) of the create body (NotebookCreateRequest); tags are not part of it.
+    "name": str, "description": str, "flavor": str, "image_id": str, "volume": dict, "feature": str, "workspace_id": str,
+    "pool_id": str, "endpoints": list, "hooks": dict, "lease": dict, "duration": int,
+    "affinity": dict, "data_volumes": list, "custom_spec": dict, "public_network_config": dict, "run_user": dict, "user_vpc": dict,
+}
+CREATE_REQUIRED = ("name", "flavor", "image_id", "volume")
+VOLUME_FIELDS = {"category": str, "ownership": str, "capacity": int, "id": str, "uri": str, "mount_path": str, "read_only": bool,
+                 "dew_secret_name": str}
+VOLUME_CATEGORIES = ("EVS", "EFS", "OBS", "OBSFS")
+VOLUME_OWNERSHIPS = ("MANAGED", "DEDICATED")
+DEFAULT_CAPACITY = 5
+# Names at create: letters, digits, - and _, and Chinese characters (the CJK unified ideographs).
+CREATE_NAME_RE = re.compile("^[A-Za-z0-9_\\-\u4e00-\u9fa5]{1,128}$")
+WORKSPACE_ID_RE = re.compile(r"^(0|[0-9a-z]{32})$")
+NOTEBOOK_FEATURES = ("NOTEBOOK", "DEFAULT")
+LEASE_FIELDS = {"duration": int, "type": str}
+MAX_TAGS = 20
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 255
 ENDPOINT_FIELDS = {"dev_service": str, "service": str, "allowed_access_ips": list, "ssh_keys": list, "key_pair_names": list}
 HOOK_CONFIG_FIELDS = ("script", "type", "mode")
 
@@ -429,6 +450,7 @@ class NotebookStore:
         self.lock = threading.RLock()
         self._notebooks = {}
         self._seq = 0
+        self._next_create = None  # (status, fail_reason) the next create ends in
 
     @property
     def endpoint_spelling(self):
@@ -457,6 +479,7 @@ class NotebookStore:
         return self.transition_seconds if own is None else own
 
     def _settle(self, nb):
+        """Applies a transition whose time has come; a finished deletion takes the instance out of the store."""
         pending = nb.get("_pending")
         if pending and self.clock() >= pending["at"]:
             nb["_pending"] = None
@@ -465,24 +488,31 @@ class NotebookStore:
                 nb["status"], nb["fail_reason"] = pending["result"]
             nb["action_progress"] = []
             nb["lease"]["update_at"] = _now_ms()
+            if pending.get("remove") and not pending.get("result"):
+                nb["_gone"] = True
+                self._notebooks.pop(nb["id"], None)
         return nb
+
+    _PROGRESS = {"CREATING": (1, "Creating"), "STARTING": (2, "Starting"), "STOPPING": (4, "Stopping"), "DELETING": (5, "Deleting")}
 
     def _begin(self, nb, status, target, delay=None):
         nb["status"] = status
         result = nb.pop("_next_result", None)
         nb["_pending"] = {"to": target, "at": self.clock() + (self._delay(nb) if delay is None else float(delay)), "result": result}
-        nb["action_progress"] = [{"notebook_id": nb["id"], "status": "PROCESSING", "step": 2 if target == "RUNNING" else 4,
-                                  "step_description": "%s the instance" % ("Starting" if target == "RUNNING" else "Stopping")}]
+        step, verb = self._PROGRESS.get(status, (2, "Starting") if target == "RUNNING" else (4, "Stopping"))
+        nb["action_progress"] = [{"notebook_id": nb["id"], "status": "PROCESSING", "step": step, "step_description": "%s the instance" % verb}]
         nb["lease"]["update_at"] = _now_ms()
-        return nb  # not settled here: even a zero delay shows the transitional status in the answer of start/stop
+        return nb  # not settled here: even a zero delay shows the transitional status in the answer of a write
 
     def get(self, notebook_id):
-        """The live internal instance, transitions applied; ModelArts.6309 when unknown."""
+        """The live internal instance, transitions applied; ModelArts.6309 when unknown (or deleted)."""
         with self.lock:
             nb = self._notebooks.get(notebook_id)
-            if nb is None:
+            if nb is not None:
+                self._settle(nb)
+            if nb is None or nb.get("_gone"):
                 raise ServiceError(400, "ModelArts.6309", "The instance does not exist.")
-            return self._settle(nb)
+            return nb
 
     def _endpoint_uri(self, nb_id, service):
         octet = int(hashlib.sha256(nb_id.encode()).hexdigest()[:2], 16) % 250 + 2
@@ -490,7 +520,7 @@ class NotebookStore:
 
     # ---- instances -----------------------------------------------------------------------------
     def add(self, name=None, status="STOPPED", flavor=None, image_id=None, capacity=5, description="", endpoints=None,
-            fail_reason=None, transition_seconds=None, hooks=None, id=None, token=None, feature="NOTEBOOK", lease=None):
+            fail_reason=None, transition_seconds=None, hooks=None, id=None, token=None, feature="NOTEBOOK", lease=None, tags=None):
         # pylint: disable=redefined-builtin,too-many-arguments,too-many-locals
         if status not in STATUSES:
             raise ValueError("unknown status %r" % status)
@@ -515,6 +545,7 @@ class NotebookStore:
                 "endpoints": [],
                 "lease": dict({"create_at": now, "duration": 3600000, "enable": False, "type": "TIMING", "update_at": now}, **(lease or {})),
                 "action_progress": [], "pool": {"id": "", "name": ""},
+                "tags": [{"key": t["key"], "value": t.get("value", "")} for t in (tags or [])],
                 "_hooks": copy.deepcopy(hooks), "_transition_seconds": transition_seconds, "_pending": None,
                 "_seq": self._seq, "_extra": {},
             }
@@ -534,11 +565,12 @@ class NotebookStore:
 
     def all(self):
         with self.lock:
-            return [self._settle(nb) for nb in self._notebooks.values()]
+            return [nb for nb in (self._settle(nb) for nb in list(self._notebooks.values())) if not nb.get("_gone")]
 
     def reset(self):
         with self.lock:
             self._notebooks.clear()
+            self._next_create = None
 
     def set_status(self, notebook_id, status, fail_reason=None, then=None, after=None):
         """Force a status; a transitional one ends in ``then`` (default: where the status machine goes) after ``after`` s."""
@@ -585,6 +617,12 @@ class NotebookStore:
     def fail_next_transition(self, notebook_id, status="ERROR", fail_reason="injected failure"):
         with self.lock:
             self.get(notebook_id)["_next_result"] = (status, fail_reason)
+
+    def fail_next_create(self, status="CREATE_FAILED", fail_reason="injected failure"):
+        if status not in FAILED | STABLE:
+            raise ValueError("status must be a status such as CREATE_FAILED")
+        with self.lock:
+            self._next_create = (status, fail_reason)
 
     def arm_next_result(self, notebook_id, status, fail_reason):
         """Like fail_next_transition, but silent for an unknown id (a fault may match a request for any id)."""
@@ -770,6 +808,9 @@ class NotebookStore:
             if field not in UPDATE_FIELDS:
                 raise _bad_request("unknown field %r" % field)
             self._check_type(field, value, UPDATE_FIELDS[field])
+        self._check_endpoints_hooks_syntax(body)
+
+    def _check_endpoints_hooks_syntax(self, body):
         for i, ep in enumerate(body.get("endpoints", ())):
             self._check_type("endpoints[%d]" % i, ep, dict)
             for key, value in ep.items():
@@ -797,10 +838,7 @@ class NotebookStore:
     def _check_update_values(self, nb, body):
         if "name" in body and not NAME_RE.match(body["name"]):
             raise ServiceError(400, "ModelArts.6334", "The name must be 1 to 128 letters, digits, hyphens (-) or underscores (_).")
-        if "description" in body:
-            desc = body["description"]
-            if len(desc) > 512 or DESCRIPTION_FORBIDDEN & set(desc):
-                raise ServiceError(400, "ModelArts.6334", "The description must be at most 512 characters, without & < > \" /.")
+        self._check_description(body)
         if "storage_new_size" in body:
             size = body["storage_new_size"]
             if size <= nb["volume"]["capacity"] or size > MAX_CAPACITY:
@@ -816,6 +854,9 @@ class NotebookStore:
                 raise ServiceError(400, "ModelArts.6792", "The instance cannot switch to flavor %s." % body["flavor"])
         if "image_id" in body and body["image_id"] not in self.images:
             raise ServiceError(400, "ModelArts.6797", "The image %s is not found." % body["image_id"])
+        self._check_endpoints_hooks_values(body)
+
+    def _check_endpoints_hooks_values(self, body):
         for ep in body.get("endpoints", ()):
             service = ep.get("dev_service") or ep.get("service")
             if not service:
@@ -832,6 +873,13 @@ class NotebookStore:
                     raise ServiceError(400, "ModelArts.6336", "The value of allowed_access_ips is incorrect.") from None
         for phase, config in (body.get("hooks") or {}).get("container_hooks", {}).items():
             self._check_hook(phase, config)
+
+    @staticmethod
+    def _check_description(body):
+        if "description" in body:
+            desc = body["description"]
+            if len(desc) > 512 or DESCRIPTION_FORBIDDEN & set(desc):
+                raise ServiceError(400, "ModelArts.6334", "The description must be at most 512 characters, without & < > \" /.")
 
     @staticmethod
     def _check_hook(phase, config):
@@ -859,7 +907,17 @@ class NotebookStore:
             nb["image"] = copy.deepcopy(self.images[body["image_id"]])
         if "storage_new_size" in body:
             nb["volume"]["capacity"] = body["storage_new_size"]
-        for ep in body.get("endpoints", ()):
+        self._merge_endpoints(nb, body.get("endpoints", ()))
+        if "hooks" in body:
+            nb["_hooks"] = copy.deepcopy(body["hooks"])
+        for field in ("custom_spec", "affinity", "dew_secret_name", "data_volumes", "public_network_config"):
+            if field in body:
+                nb["_extra"][field] = copy.deepcopy(body[field])
+        nb["lease"]["update_at"] = _now_ms()
+
+    def _merge_endpoints(self, nb, endpoints):
+        """Endpoints merged by service: only the keys given change; a new service is added."""
+        for ep in endpoints:
             service = ep.get("dev_service") or ep.get("service")
             current = next((e for e in nb["endpoints"] if e["dev_service"] == service), None)
             if current is None:
@@ -871,12 +929,173 @@ class NotebookStore:
             if keys is not None:
                 current["ssh_keys"] = list(keys)
                 current["key_pair_names"] = list(keys)
-        if "hooks" in body:
-            nb["_hooks"] = copy.deepcopy(body["hooks"])
-        for field in ("custom_spec", "affinity", "dew_secret_name", "data_volumes", "public_network_config"):
-            if field in body:
-                nb["_extra"][field] = copy.deepcopy(body[field])
-        nb["lease"]["update_at"] = _now_ms()
+
+    # ---- create and delete ----------------------------------------------------------------------------
+    def create(self, body):
+        """POST: syntax (6400), required fields (6335), then the values; the new instance is CREATING."""
+        self._check_create_syntax(body)
+        missing = [field for field in CREATE_REQUIRED if field not in body] or ([] if "category" in body["volume"] else ["volume.category"])
+        if missing:
+            raise ServiceError(400, "ModelArts.6335", "The property %s is required." % missing[0])
+        with self.lock:
+            lease = self._check_create_values(body)
+            volume = body["volume"]
+            nb = self.get(self.add(name=body["name"], status="STOPPED", flavor=body["flavor"], image_id=body["image_id"],
+                                   capacity=volume.get("capacity", DEFAULT_CAPACITY), description=body.get("description", ""),
+                                   endpoints=[{"dev_service": "NOTEBOOK"}], hooks=body.get("hooks"),
+                                   feature=body.get("feature", "NOTEBOOK"))["id"])
+            self._merge_endpoints(nb, body.get("endpoints", ()))
+            nb["volume"].update(category=volume["category"], ownership=volume.get("ownership", "MANAGED"))
+            if volume["category"] != "EVS":
+                nb["volume"]["capacity"] = volume.get("capacity")
+            nb["workspace_id"] = body.get("workspace_id", "0")
+            if body.get("pool_id"):
+                nb["pool"] = {"id": body["pool_id"], "name": body["pool_id"]}
+            now = _now_ms()
+            nb["lease"].update(lease, create_at=now, update_at=now)
+            nb["_extra"].update({k: copy.deepcopy(v) for k, v in body.items() if k in ("affinity", "data_volumes", "custom_spec",
+                                                                                      "public_network_config", "run_user", "user_vpc")})
+            if volume.get("id") or volume.get("uri"):
+                nb["_extra"]["volume"] = {k: volume[k] for k in ("id", "uri") if k in volume}
+            if self._next_create:
+                nb["_next_result"], self._next_create = self._next_create, None
+            return self.view(self._begin(nb, "CREATING", "RUNNING"))
+
+    def _check_create_syntax(self, body):
+        if not isinstance(body, dict):
+            raise _bad_request("the request body must be a JSON object")
+        for field, value in body.items():
+            if field not in CREATE_FIELDS:
+                raise _bad_request("unknown field %r" % field)
+            self._check_type(field, value, CREATE_FIELDS[field])
+        for where, fields, value in (("volume", VOLUME_FIELDS, body.get("volume")), ("lease", LEASE_FIELDS, body.get("lease"))):
+            for key, item in (value or {}).items():
+                if key not in fields:
+                    raise _bad_request("unknown field %s.%s" % (where, key))
+                self._check_type("%s.%s" % (where, key), item, fields[key])
+        self._check_endpoints_hooks_syntax(body)
+
+    def _check_create_values(self, body):
+        """The values of a create body, in the service's order; returns the lease to set."""
+        # pylint: disable=too-many-branches
+        if not CREATE_NAME_RE.match(body["name"]):
+            raise ServiceError(400, "ModelArts.6334", "The name must be 1 to 128 letters, digits, hyphens (-), underscores (_) "
+                                                      "or Chinese characters.")
+        self._check_description(body)
+        feature = body.get("feature", "NOTEBOOK")
+        if feature not in NOTEBOOK_FEATURES:
+            raise _property_error("The value of feature must be NOTEBOOK or DEFAULT.")
+        if not WORKSPACE_ID_RE.match(body.get("workspace_id", "0")):
+            raise _property_error("The value of workspace_id must be 0 or 32 lowercase letters and digits.")
+        flavor = self._flavor(body["flavor"])
+        if flavor is None:
+            raise _property_error("The flavor %s does not exist." % body["flavor"])
+        if flavor["sold_out"]:
+            raise ServiceError(400, "ModelArts.6329", "The flavor %s is sold out." % body["flavor"])
+        if flavor["feature"] != feature:
+            raise _property_error("The flavor %s is not a %s flavor." % (body["flavor"], feature))
+        if flavor["_type"] == "DEDICATED" and not body.get("pool_id"):
+            raise ServiceError(400, "ModelArts.6335", "The property pool_id is required with the dedicated flavor %s." % body["flavor"])
+        if body["image_id"] not in self.images:
+            raise ServiceError(400, "ModelArts.6797", "The image %s is not found." % body["image_id"])
+        volume = body["volume"]
+        if volume["category"] not in VOLUME_CATEGORIES:
+            raise _property_error("The value of volume.category must be one of %s." % ", ".join(VOLUME_CATEGORIES))
+        ownership = volume.get("ownership", "MANAGED")
+        if ownership not in VOLUME_OWNERSHIPS:
+            raise _property_error("The value of volume.ownership must be MANAGED or DEDICATED.")
+        if ownership == "DEDICATED" and volume["category"] != "EFS":
+            raise _property_error("A DEDICATED volume must be EFS.")
+        if ownership == "DEDICATED" and not (volume.get("id") or volume.get("uri")):
+            raise ServiceError(400, "ModelArts.6335", "The property volume.id or volume.uri of the dedicated EFS is required.")
+        if volume["category"] == "EVS" and not 1 <= volume.get("capacity", DEFAULT_CAPACITY) <= MAX_CAPACITY:
+            raise ServiceError(400, "ModelArts.6331", "The EVS size must be 1 to %d GB." % MAX_CAPACITY)
+        self._check_endpoints_hooks_values(body)
+        lease = body.get("lease") or {}
+        duration = body["duration"] if "duration" in body else lease.get("duration")
+        return lease_settings(duration, lease.get("type"), "duration" if "duration" in body else "lease.duration")
+
+    def delete(self, notebook_id):
+        with self.lock:
+            nb = self.get(notebook_id)
+            if nb["status"] not in STABLE | FAILED:
+                raise ServiceError(400, "ModelArts.6357", "Cannot delete the instance in status %s: another operation is running."
+                                   % nb["status"])
+            self._begin(nb, "DELETING", "DELETED")
+            nb["_pending"]["remove"] = True  # a deletion that ends well takes the instance away: GET answers 6309
+            return self.view(nb)
+
+    # ---- lease and tags -------------------------------------------------------------------------------
+    def show_lease(self, notebook_id):
+        with self.lock:
+            return copy.deepcopy(self.get(notebook_id)["lease"])
+
+    def renew_lease(self, notebook_id, body, query):
+        """PATCH lease: a query duration overrides the body and forces TIMING; the countdown restarts."""
+        if body is None:
+            body = {}
+        if not isinstance(body, dict):
+            raise _bad_request("the request body must be a JSON object")
+        for key, value in body.items():
+            if key not in LEASE_FIELDS:
+                raise _bad_request("unknown field %r" % key)
+            self._check_type(key, value, LEASE_FIELDS[key])
+        if query.get("duration") is not None:
+            lease = lease_settings(query["duration"], "TIMING")
+        elif "duration" in body:
+            lease = lease_settings(body["duration"], body.get("type"))
+        else:
+            raise ServiceError(400, "ModelArts.6335", "The property duration is required.")
+        with self.lock:
+            nb = self.get(notebook_id)
+            if nb["status"] == "FROZEN":
+                raise ServiceError(400, "ModelArts.6326", "The instance is frozen.")
+            if nb["status"] != "RUNNING":
+                raise ServiceError(400, "ModelArts.6357", "Cannot renew the lease of the instance in status %s: it is not running."
+                                   % nb["status"])
+            now = _now_ms()
+            nb["lease"].update(lease, create_at=now, update_at=now)
+            return copy.deepcopy(nb["lease"])
+
+    def _tags_of(self, notebook_id, body, query):
+        if not isinstance(body, dict) or "tags" not in body:
+            raise ServiceError(400, "ModelArts.6335", "The property tags is required.")
+        self._check_type("tags", body["tags"], list)
+        for i, tag in enumerate(body["tags"]):
+            self._check_type("tags[%d]" % i, tag, dict)
+            for key, value in tag.items():
+                if key not in ("key", "value"):
+                    raise _bad_request("unknown field tags[%d].%s" % (i, key))
+                self._check_type("tags[%d].%s" % (i, key), value, str)
+            key, value = tag.get("key"), tag.get("value", "")
+            if key is None:
+                raise ServiceError(400, "ModelArts.6335", "The property tags[%d].key is required." % i)
+            if not 1 <= len(key) <= TAG_KEY_MAX or key != key.strip() or key.startswith("_sys_"):
+                raise _property_error("The tag key %r must be 1 to %d characters, without leading or trailing spaces, and not "
+                                      "start with _sys_." % (key, TAG_KEY_MAX))
+            if len(value) > TAG_VALUE_MAX:
+                raise _property_error("The value of tag %r must be at most %d characters." % (key, TAG_VALUE_MAX))
+        nb = self.get(notebook_id)
+        if query.get("workspace_id", "0") != nb["workspace_id"]:
+            raise ServiceError(400, "ModelArts.6309", "The instance does not exist in workspace %s." % query.get("workspace_id", "0"))
+        return nb, [(tag["key"], tag.get("value", "")) for tag in body["tags"]]
+
+    def add_tags(self, notebook_id, body, query):
+        """Adds or overwrites the tags, by key."""
+        with self.lock:
+            nb, tags = self._tags_of(notebook_id, body, query)
+            merged = {t["key"]: t["value"] for t in nb["tags"]}
+            merged.update(tags)
+            if len(merged) > MAX_TAGS:
+                raise _property_error("An instance has at most %d tags." % MAX_TAGS)
+            nb["tags"] = [{"key": k, "value": v} for k, v in merged.items()]
+
+    def remove_tags(self, notebook_id, body, query):
+        """Removes the tags named by key (their values are not compared); unknown keys are ignored."""
+        with self.lock:
+            nb, tags = self._tags_of(notebook_id, body, query)
+            keys = {key for key, _ in tags}
+            nb["tags"] = [t for t in nb["tags"] if t["key"] not in keys]
 
 
 _ROUTES = (
@@ -890,8 +1109,16 @@ _ROUTES = (
     ("POST", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)/start$"), "start"),
     ("POST", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)/stop$"), "stop"),
     ("GET", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)/flavors$"), "flavors"),
+    ("POST", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/?$"), "create"),
+    ("DELETE", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)$"), "delete"),
+    ("GET", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)/lease$"), "lease"),
+    ("PATCH", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)/lease$"), "renew_lease"),
+    ("POST", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)/tags/create$"), "add_tags"),
+    ("DELETE", re.compile(r"^/v1/(?P<project>[^/]+)/notebooks/(?P<id>[^/]+)/tags/delete$"), "remove_tags"),
 )
-_WRITE_ACTIONS = ("update", "start", "stop")
+_WRITE_ACTIONS = ("update", "start", "stop", "create", "delete", "renew_lease", "add_tags", "remove_tags")
+_NO_CONTENT_ACTIONS = ("add_tags", "remove_tags")  # answered 204 without a body
+_CREATE_RE = re.compile(r"^/v1/[^/]+/notebooks/?$")
 _NOTEBOOK_ID_RE = re.compile(r"^/v1/[^/]+/notebooks/(?!flavors$)([^/]+)")
 
 
@@ -969,7 +1196,9 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
     def respond(self, status, payload, headers=None, raw=None):
-        body = raw if raw is not None else json.dumps(payload).encode("utf-8")
+        if raw is None:
+            raw = b"" if status == 204 else json.dumps(payload).encode("utf-8")
+        body = raw
         self.send_response(status)
         self.send_header("Content-Type", "application/json;charset=UTF-8")
         self.send_header("Content-Length", str(len(body)))
@@ -1109,6 +1338,10 @@ class Simulator:
         self.notebook(notebook_id)
         self.store.fail_next_transition(notebook_id, status, fail_reason)
 
+    def fail_next_create(self, status="CREATE_FAILED", fail_reason="injected failure"):
+        """The next instance created through the API ends its CREATING in ``status`` with ``fail_reason``."""
+        self.store.fail_next_create(status, fail_reason)
+
     def reset(self):
         """Forget every instance, recorded request and fault."""
         self.store.reset()
@@ -1128,7 +1361,8 @@ class Simulator:
 
     @property
     def writes(self):
-        """Applied writes (PUT, start, stop) in arrival order, including those whose answer was a fault."""
+        """Applied writes (PUT, start, stop, create, delete, lease renewal, tags) in arrival order, including those whose
+        answer was a fault."""
         return [r for r in self.requests if r.applied]
 
     def inject_fault(self, method=None, path=None, count=1, status=503, body=None, headers=None, delay=0.0, drop=False,
@@ -1184,6 +1418,8 @@ class Simulator:
             record.fault = fault.id
             if fault.transition_result and record.notebook_id:
                 self.store.arm_next_result(record.notebook_id, fault.transition_result, fault.fail_reason)
+            elif fault.transition_result and method == "POST" and _CREATE_RE.match(split.path):
+                self.store.fail_next_create(fault.transition_result, fault.fail_reason)
             if fault.modify and record.notebook_id:
                 try:
                     self.store.modify(record.notebook_id, **copy.deepcopy(fault.modify))
@@ -1230,9 +1466,12 @@ class Simulator:
             return err.status, err.body
         if action in _WRITE_ACTIONS:
             record.applied = True
+        if action in _NO_CONTENT_ACTIONS:
+            return 204, None
         return 200, payload
 
     def _act(self, action, match, record):
+        # pylint: disable=too-many-return-statements
         if action == "list":
             return self.store.list(record.query)
         if action == "catalog_flavors":
@@ -1241,6 +1480,8 @@ class Simulator:
             return self.store.list_images(record.query)
         if action == "image":
             return self.store.show_image(match.group("id"))
+        if action == "create":
+            return self.store.create(_json_body(record))
         notebook_id = match.group("id")
         if action == "show":
             return self.store.view(self.store.get(notebook_id))
@@ -1250,13 +1491,17 @@ class Simulator:
             return self.store.stop(notebook_id)
         if action == "flavors":
             return self.store.switchable_flavors(notebook_id, record.query)
-        if not record.raw_body:
-            raise _bad_request("the request body is empty")
-        try:
-            body = json.loads(record.raw_body)
-        except ValueError:
-            raise _bad_request("the request body is not valid JSON") from None
-        return self.store.update(notebook_id, body)
+        if action == "delete":
+            return self.store.delete(notebook_id)
+        if action == "lease":
+            return self.store.show_lease(notebook_id)
+        if action == "renew_lease":
+            return self.store.renew_lease(notebook_id, _json_body(record, required=False), record.query)
+        if action == "add_tags":
+            return self.store.add_tags(notebook_id, _json_body(record), record.query)
+        if action == "remove_tags":
+            return self.store.remove_tags(notebook_id, _json_body(record), record.query)
+        return self.store.update(notebook_id, _json_body(record))
 
     # ---- the control API (/_sim/, unsigned) -----------------------------------------------------------
     def _control(self, method, path, query, raw_body):
@@ -1307,6 +1552,9 @@ class Simulator:
         if route == ("DELETE", "faults", 1):
             self.clear_faults()
             return 200, {"cleared": True}
+        if route == ("POST", "fail_next_create", 1):
+            self.fail_next_create(**body)
+            return 200, {"armed": True}
         if route == ("POST", "reset", 1):
             self.reset()
             return 200, {"reset": True}
@@ -1320,6 +1568,18 @@ class Simulator:
                 self.transition_seconds = body["transition_seconds"]
             return 200, {"transition_seconds": self.transition_seconds, "endpoint_spelling": self.endpoint_spelling}
         return 404, {"error": "no control route %s %s" % (method, path)}
+
+
+def _json_body(record, required=True):
+    """The request's JSON body; ModelArts.6400 when empty (unless optional) or not JSON."""
+    if not record.raw_body:
+        if required:
+            raise _bad_request("the request body is empty")
+        return None
+    try:
+        return json.loads(record.raw_body)
+    except ValueError:
+        raise _bad_request("the request body is not valid JSON") from None
 
 
 def _jsonable(nb):

@@ -54,3 +54,14 @@ def wait_for(sim, nb_id, status, timeout=5.0):
             return
         time.sleep(0.02)
     raise AssertionError("%s never reached %s (last %s)" % (nb_id, status, current))
+
+
+def wait_gone(sim, nb_id, timeout=5.0):
+    """Wait until GET answers ModelArts.6309 (a deletion ended); return that answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answer = call(sim, "GET", "/" + nb_id)
+        if answer.status_code != 200:
+            return answer
+        time.sleep(0.02)
+    raise AssertionError("%s is still there (%s)" % (nb_id, answer.json()["status"]))

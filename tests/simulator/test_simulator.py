@@ -294,7 +294,8 @@ def test_wrong_project_and_unknown_routes(simulator):
     nb_id = simulator.add_notebook()["id"]
     other = call(simulator, "GET", "/v1/%s/notebooks/%s" % ("f" * 32, nb_id))
     assert other.status_code == 403 and other.json()["error_code"] and other.json()["error_msg"]
-    for method, path in (("DELETE", "/" + nb_id), ("POST", ""), ("GET", "/v2/%s/notebooks" % PROJECT), ("PATCH", "/" + nb_id)):
+    for method, path in (("DELETE", ""), ("POST", "/%s/restart" % nb_id), ("GET", "/v2/%s/notebooks" % PROJECT), ("PATCH", "/" + nb_id),
+                         ("PUT", "/%s/lease" % nb_id), ("GET", "/%s/tags/create" % nb_id)):
         answer = call(simulator, method, path)
         assert (answer.status_code, error_code(answer)) == (404, "APIGW.0101"), (method, path)
 
@@ -489,7 +490,7 @@ def test_every_answer_has_a_unique_request_id(simulator):
     nb_id = simulator.add_notebook()["id"]
     simulator.inject_fault(path="/flavors$", status=503)
     answers = [call(simulator, "GET", "/" + nb_id), call(simulator, "GET", "/" + nb_id, sk="x"),
-               call(simulator, "POST", "/%s/stop" % nb_id), call(simulator, "DELETE", "/" + nb_id),
+               call(simulator, "POST", "/%s/stop" % nb_id), call(simulator, "POST", "/%s/restart" % nb_id),
                call(simulator, "GET", "/%s/flavors" % nb_id), requests.get(simulator.url + "/_sim/health", timeout=10)]
     assert [a.status_code for a in answers] == [200, 401, 400, 404, 503, 200]
     ids = [a.headers["X-Request-Id"] for a in answers]

@@ -4,10 +4,12 @@ import pytest
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
-from huaweicloudsdkmodelarts.v1 import (ContainerHooks, CustomHooks, EndpointsReq, ListFlavorsRequest, ListImageRequest,
-                                        ListNotebooksRequest, ModelArtsClient, NotebookUpdateRequest, ShowImageRequest,
-                                        ShowNotebookRequest, ShowSwitchableFlavorsRequest, StartNotebookRequest, StopNotebookRequest,
-                                        UpdateNotebookRequest)
+from huaweicloudsdkmodelarts.v1 import (ContainerHooks, CreateNotebookRequest, CreateNotebookTagsRequest, CreateTmsTagsRequest,
+                                        CustomHooks, DeleteNotebookRequest, DeleteNotebookTagsRequest, DeleteTmsTagsRequest, EndpointsReq,
+                                        LeaseReq, ListFlavorsRequest, ListImageRequest, ListNotebooksRequest, ModelArtsClient,
+                                        NotebookCreateRequest, NotebookUpdateRequest, RenewLeaseRequest, ShowImageRequest, ShowLeaseRequest,
+                                        ShowNotebookRequest, ShowSwitchableFlavorsRequest, StartNotebookRequest, StopNotebookRequest, TmsTag,
+                                        UpdateNotebookRequest, VolumeMountRequest)
 from huaweicloudsdkmodelarts.v1.model.config import Config as HookConfig
 
 from modelarts_simulator import Simulator
@@ -165,3 +167,64 @@ def test_sdk_lists_and_shows_images(simulator):
     with pytest.raises(ClientRequestException) as too_many:
         client.list_image(ListImageRequest(limit=201))
     assert (too_many.value.status_code, too_many.value.error_code) == (400, "ModelArts.6400")
+
+
+def test_sdk_creates_and_deletes(simulator):
+    client = sdk_client(simulator)
+    body = NotebookCreateRequest(name="sdk-created", description="by the SDK", flavor="modelarts.vm.cpu.8u",
+                                 image_id="e1a07296-22a8-4f05-8bc8-e936c8e54202", volume=VolumeMountRequest(category="EVS", capacity=50),
+                                 endpoints=[EndpointsReq(service="SSH", key_pair_names=["kp-sdk"])],
+                                 lease=LeaseReq(duration=7200000, type="IDLE"))
+    created = client.create_notebook(CreateNotebookRequest(body=body))
+    assert (created.status, created.name, created.flavor, created.volume.capacity) == ("CREATING", "sdk-created", "modelarts.vm.cpu.8u", 50)
+    assert (created.lease.enable, created.lease.duration, created.lease.type) == (True, 7200000, "IDLE")
+    assert [ep.key_pair_names for ep in created.endpoints if ep.service == "SSH"] == [["kp-sdk"]]
+    assert client.show_notebook(ShowNotebookRequest(id=created.id)).status == "RUNNING"
+    terraform_like = client.create_notebook(CreateNotebookRequest(body=NotebookCreateRequest(
+        name="tf", flavor="modelarts.vm.cpu.2u", image_id="e1a07296-22a8-4f05-8bc8-e936c8e54202",
+        volume=VolumeMountRequest(category="EVS"), duration=-1)))
+    assert terraform_like.lease.enable is False
+
+    with pytest.raises(ClientRequestException) as refused:
+        client.create_notebook(CreateNotebookRequest(body=NotebookCreateRequest(
+            name="bad name", flavor="modelarts.vm.cpu.2u", image_id="e1a07296-22a8-4f05-8bc8-e936c8e54202",
+            volume=VolumeMountRequest(category="EVS"))))
+    assert (refused.value.status_code, refused.value.error_code) == (400, "ModelArts.6334")
+
+    deleting = client.delete_notebook(DeleteNotebookRequest(id=created.id))
+    assert (deleting.id, deleting.status) == (created.id, "DELETING")
+    with pytest.raises(ClientRequestException) as gone:
+        client.show_notebook(ShowNotebookRequest(id=created.id))
+    assert (gone.value.status_code, gone.value.error_code) == (400, "ModelArts.6309")
+    assert [(w.method, w.status) for w in simulator.writes] == [("POST", 200), ("POST", 200), ("DELETE", 200)]
+
+
+def test_sdk_shows_and_renews_the_lease(simulator):
+    nb = simulator.add_notebook(status="RUNNING", lease={"enable": True, "duration": 3600000, "type": "TIMING", "create_at": 1})
+    client = sdk_client(simulator)
+    shown = client.show_lease(ShowLeaseRequest(id=nb["id"]))
+    assert (shown.enable, shown.duration, shown.type, shown.create_at) == (True, 3600000, "TIMING", 1)
+    renewed = client.renew_lease(RenewLeaseRequest(id=nb["id"], body=LeaseReq(duration=10800000, type="IDLE")))
+    assert (renewed.enable, renewed.duration, renewed.type) == (True, 10800000, "IDLE") and renewed.create_at > 1
+    by_query = client.renew_lease(RenewLeaseRequest(id=nb["id"], duration=7200000, body=LeaseReq(duration=10800000, type="IDLE")))
+    assert (by_query.duration, by_query.type) == (7200000, "TIMING")
+    simulator.set_status(nb["id"], "STOPPED")
+    with pytest.raises(ClientRequestException) as refused:
+        client.renew_lease(RenewLeaseRequest(id=nb["id"], body=LeaseReq(duration=7200000)))
+    assert (refused.value.status_code, refused.value.error_code) == (400, "ModelArts.6357")
+
+
+def test_sdk_adds_and_removes_tags(simulator):
+    nb = simulator.add_notebook()
+    client = sdk_client(simulator)
+    added = client.create_notebook_tags(CreateNotebookTagsRequest(
+        resource_id=nb["id"], body=CreateTmsTagsRequest(tags=[TmsTag(key="team", value="a"), TmsTag(key="env", value="dev")])))
+    assert added.status_code == 204
+    assert [(t.key, t.value) for t in client.show_notebook(ShowNotebookRequest(id=nb["id"])).tags] == [("team", "a"), ("env", "dev")]
+    removed = client.delete_notebook_tags(DeleteNotebookTagsRequest(resource_id=nb["id"], body=DeleteTmsTagsRequest(tags=[TmsTag(key="team")])))
+    assert removed.status_code == 204
+    assert [(t.key, t.value) for t in client.show_notebook(ShowNotebookRequest(id=nb["id"])).tags] == [("env", "dev")]
+    with pytest.raises(ClientRequestException) as refused:
+        client.create_notebook_tags(CreateNotebookTagsRequest(resource_id=nb["id"], workspace_id="0",
+                                                              body=CreateTmsTagsRequest(tags=[TmsTag(key="_sys_x", value="v")])))
+    assert (refused.value.status_code, refused.value.error_code) == (400, "ModelArts.6336")
