@@ -174,6 +174,9 @@ class ModelArtsClient:
     @staticmethod
     def _decode(response, attempted):
         request_id = response.headers.get("X-Request-Id")
+        if response.status_code == 204:
+            # The tags calls answer no content.
+            return {}
         try:
             payload = response.json() if response.content else None
         except ValueError:

@@ -2,7 +2,8 @@
 # Copyright: Contributors to the hwcloud.modelarts collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The writes on one notebook instance (stop, update, start), carried out in the order a plan gives.
+"""The writes on one notebook instance (create, delete, tag, untag, renew_lease, stop, update, start), carried
+out in the order a plan gives.
 
 Each write goes through the write protocol (read back instead of resending blindly); waits follow
 ``wait``; an instance this module stopped is started again whatever fails after the stop.
@@ -10,14 +11,23 @@ Each write goes through the write protocol (read back instead of resending blind
 
 from __future__ import annotations
 
+import time
+
+from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _tags
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import fail_reason, failure_with
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import (
+    POLL_MAX,
+    POLL_MIN,
+    POLL_SHARE,
+    WaitError,
+    fail_reason,
+    failure_with,
+)
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
     FAILED,
     STABLE,
     TRANSITIONAL,
     compare,
-    start_query,
     update_body,
 )
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol import write_with_read_back
@@ -34,7 +44,8 @@ def _message(error):
 class NotebookActions:
     """Carries out writes on one instance and remembers what it did.
 
-    ``done`` lists the writes done, in order; ``instance`` is the instance as last seen.
+    ``done`` lists the writes done, in order; ``instance`` is the instance as last seen (None once deleted
+    and gone).
     """
 
     def __init__(self, api, wait, wait_timeout):
@@ -48,31 +59,46 @@ class NotebookActions:
         targets = {targets} if isinstance(targets, str) else targets
         return self.api.wait(instance, targets, self.wait_timeout, "Waiting for notebook instance %s %s" % (instance["id"], purpose))
 
-    def wait_until_stable(self, instance):
-        """The instance once a transition in progress has ended (with ``wait``); a failed status is a failure."""
+    def wait_until_stable(self, instance, failed_is_stable=False):
+        """The instance once a transition in progress has ended (with ``wait``).
+
+        A failed status is a failure, except for a delete (``failed_is_stable``), which removes such an instance too.
+        """
         self.instance = instance
         status = instance.get("status")
-        if status in FAILED:
+        if status in FAILED and not failed_is_stable:
             raise failure_with("notebook instance %s is %s%s: it cannot be changed until that is resolved"
                                % (instance.get("id"), status, fail_reason(instance)), instance)
         if status in TRANSITIONAL and self.wait:
-            self.instance = self.wait_for(instance, STABLE, "to end %s" % status)
+            if failed_is_stable:
+                # None: someone else's delete ended while waiting.
+                self.instance = self._poll(instance, lambda current: current is None or current.get("status") in STABLE | FAILED,
+                                           "to end %s" % status)
+            else:
+                self.instance = self.wait_for(instance, STABLE, "to end %s" % status)
         return self.instance
 
+    # ---- an existing instance ------------------------------------------------------------------------
     def apply(self, instance, actions, params, changed_fields, send_hooks):
         """Carry out ``actions`` (from the plan) in order; return the instance after them.
 
-        Every start carries the auto-stop lease ``instance`` has now, before any of the actions.
+        Every start carries the requested ``auto_stop``, or else the lease ``instance`` has now.
         """
         stopped_by_us = False
         self.instance = instance
-        lease_query = start_query(instance)
+        lease_query = _auto_stop.start_query(instance, params.get("auto_stop"))
         try:
             for action in actions:
-                if action == "stop":
+                if action == "tag":
+                    instance = self.tag(instance, _tags.changes(instance, params["tags"], params["purge_tags"]).add)
+                elif action == "untag":
+                    instance = self.untag(instance, _tags.changes(instance, params["tags"], params["purge_tags"]).remove)
+                elif action == "renew_lease":
+                    instance = self.renew_lease(instance, params["auto_stop"])
+                elif action == "stop":
                     instance = self.stop(instance)
                     stopped_by_us = "start" in actions
-                    if self.wait or "update" in actions:
+                    if self.wait or "update" in actions or "start" in actions:
                         instance = self.wait_for(instance, "STOPPED", "to stop")
                 elif action == "update":
                     instance = self.update(instance, params, changed_fields, send_hooks)
@@ -123,7 +149,97 @@ class NotebookActions:
         return self._write("stop", instance, lambda current, resending: self.api.stop(current["id"]),
                            lambda current: current.get("status") in ("STOPPING", "STOPPED"), STOP_CONFLICTS)
 
+    def tag(self, instance, add):
+        def send(current, resending):
+            self.api.add_tags(current, add)
+            return {"tags": [{"key": k, "value": v} for k, v in sorted(dict(_tags.live(current), **{t["key"]: t["value"] for t in add}).items())]}
+
+        return self._write("tag", instance, send, lambda current: all(_tags.live(current).get(t["key"]) == t["value"] for t in add))
+
+    def untag(self, instance, remove):
+        keys = {tag["key"] for tag in remove}
+
+        def send(current, resending):
+            self.api.remove_tags(current, remove)
+            return {"tags": [{"key": k, "value": v} for k, v in sorted(_tags.live(current).items()) if k not in keys]}
+
+        return self._write("untag", instance, send, lambda current: not keys & set(_tags.live(current)))
+
+    def renew_lease(self, instance, auto_stop):
+        def send(current, resending):
+            lease = self.api.renew_lease(current["id"], _auto_stop.renewal(auto_stop))
+            return {"lease": dict(current.get("lease") or {}, **lease)}
+
+        return self._write("renew_lease", instance, send, lambda current: not _auto_stop.differs(current, auto_stop))
+
     def _write(self, action, instance, send, is_done, conflicts=frozenset()):
         instance = write_with_read_back(self.api.client, instance, send, lambda current: self.api.show(current["id"]), is_done, conflicts)
         self.done.append(action)
         return instance
+
+    # ---- create and delete -----------------------------------------------------------------------------
+    def create(self, body, workspace_id=None):
+        """Create the instance. The service does not deduplicate creates (names may repeat), so after a failure that
+        may have been applied the instance is looked for by exact name before the create is sent again."""
+        name = body["name"]
+
+        def read_back(_):
+            matches = self.api.find_by_name(name, workspace_id)[0]
+            if len(matches) > 1:
+                raise ModuleError("after a create of notebook instance %r that may have been applied, %d instances have that name "
+                                  "(ids: %s): give id to choose one" % (name, len(matches), ", ".join(sorted(nb.get("id", "?") for nb in matches))))
+            return matches[0] if matches else None
+
+        self.instance = write_with_read_back(self.api.client, None, lambda _, resending: self.api.create(body), read_back,
+                                             lambda found: found is not None)
+        self.done.append("create")
+        return self.instance
+
+    def wait_created(self, instance):
+        """The instance this task created, once RUNNING (CREATE_FAILED fails with its fail_reason)."""
+        self.instance = self.wait_for(instance, "RUNNING", "to be created")
+        return self.instance
+
+    def delete(self, instance):
+        """Delete the instance; with ``wait``, poll until the service no longer knows it."""
+        def read_back(current):
+            return self.api.show_if_exists(current["id"])
+
+        answer = write_with_read_back(self.api.client, instance, lambda current, resending: self.api.delete(current["id"]), read_back,
+                                      lambda current: current is None or current.get("status") == "DELETING")
+        self.done.append("delete")
+        self.instance = answer
+        if answer is not None and self.wait:
+            self.instance = self._poll(answer, lambda current: current is None, "to be deleted", failed={"DELETE_FAILED"})
+        return self.instance
+
+    def _poll(self, instance, is_done, purpose, failed=frozenset()):
+        """Poll the instance (None once the service does not know it) until ``is_done``; fail on a status in
+        ``failed`` or after wait_timeout, naming the last status seen."""
+        waiting_for = "Waiting for notebook instance %s %s" % (instance["id"], purpose)
+        last, start = instance, time.monotonic()
+        current = instance
+        while True:
+            if is_done(current):
+                return current
+            if current.get("status") in failed:
+                raise WaitError("%s: notebook instance %s is %s%s" % (waiting_for, instance["id"], current["status"], fail_reason(current)),
+                                current)
+            elapsed = time.monotonic() - start
+            if elapsed >= self.wait_timeout:
+                raise WaitError("%s: timed out after %s seconds (wait_timeout); the last status seen was %s%s"
+                                % (waiting_for, self.wait_timeout, last.get("status"), fail_reason(last)), last)
+            time.sleep(min(max(POLL_MIN, elapsed * POLL_SHARE), POLL_MAX, self.wait_timeout - elapsed))
+            current = self.api.show_if_exists(instance["id"])
+            last = current or last
+
+    def stop_created(self, instance):
+        """``state=stopped`` for an instance this task created (and waited for until RUNNING)."""
+        instance = self.stop(instance)
+        self.instance = instance = self.wait_for(instance, "STOPPED", "to stop") if self.wait else instance
+        return instance
+
+    def tag_created(self, instance, tags):
+        """The tags of an instance this task created."""
+        self.instance = self.tag(instance, [{"key": k, "value": "" if v is None else v} for k, v in sorted(tags.items())])
+        return self.instance

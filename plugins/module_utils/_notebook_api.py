@@ -11,14 +11,16 @@ import time
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import FAILED, without_token
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._paging import list_all
 
 # The largest page the list call allows: fewest requests per project.
 PAGE_SIZE = 50
 # Polling: every 10 % of the time waited so far, between these bounds, so the overshoot past the end of
 # a transition stays small for short waits and the request count stays small for long ones.
 POLL_MIN, POLL_MAX, POLL_SHARE = 0.5, 10.0, 0.1
-# The service's answer for an id it does not know (HTTP 400, and 404 on some paths).
-NOT_FOUND = "ModelArts.6309"
+# The service's answers for an id it does not know (HTTP 400, and 404 on some paths); Huawei's Terraform
+# provider also takes 6404 as "gone" after a delete.
+NOT_FOUND = frozenset(("ModelArts.6309", "ModelArts.6404"))
 
 
 def failure_with(message, instance):
@@ -48,7 +50,13 @@ def fail_reason(instance):
 
 
 def is_not_found(error):
-    return error.status == 404 or error.error_code == NOT_FOUND
+    return error.status == 404 or error.error_code in NOT_FOUND
+
+
+def _workspace_query(instance):
+    """The tags calls take the instance's workspace, except the default one ("0")."""
+    workspace = instance.get("workspace_id")
+    return [("workspace_id", workspace)] if workspace and workspace != "0" else []
 
 
 class NotebookAPI:
@@ -82,40 +90,48 @@ class NotebookAPI:
     def stop(self, notebook_id):
         return self.client.request("POST", self._path(notebook_id, "stop"), "Stopping notebook instance %s" % notebook_id)
 
-    def list(self, name=None, status=None, sort_key=None, sort_dir=None):
-        """Every instance the list call returns for these filters, paging with the largest page.
+    def create(self, body):
+        return self.client.request("POST", self._path(), "Creating notebook instance %r" % body.get("name"), body=body)
 
-        An instance created or deleted while paging shifts the pages: one seen twice is kept once.
-        """
-        found, seen, offset = [], set(), 0
+    def delete(self, notebook_id):
+        return self.client.request("DELETE", self._path(notebook_id), "Deleting notebook instance %s" % notebook_id)
+
+    def renew_lease(self, notebook_id, body):
+        """Turn auto-stop on (or change it) on a running instance: the countdown restarts with ``body``."""
+        return self.client.request("PATCH", self._path(notebook_id, "lease"),
+                                   "Setting the auto-stop of notebook instance %s" % notebook_id, body=body)
+
+    def add_tags(self, instance, tags):
+        """Add or overwrite ``tags`` ([{key, value}])."""
+        return self.client.request("POST", self._path(instance["id"], "tags", "create"),
+                                   "Tagging notebook instance %s (%s)" % (instance["id"], ", ".join(t["key"] for t in tags)),
+                                   params=_workspace_query(instance), body={"tags": tags})
+
+    def remove_tags(self, instance, tags):
+        """Remove ``tags`` ([{key, value}]; the key decides)."""
+        return self.client.request("DELETE", self._path(instance["id"], "tags", "delete"),
+                                   "Removing tags from notebook instance %s (%s)" % (instance["id"], ", ".join(t["key"] for t in tags)),
+                                   params=_workspace_query(instance), body={"tags": tags})
+
+    def list(self, name=None, status=None, workspace_id=None, sort_key=None, sort_dir=None):
+        """Every instance the list call returns for these filters, paging with the largest page."""
         listing = "Listing notebook instances" + ("" if name is None else " named like %r" % name)
-        while True:
-            params = [("limit", PAGE_SIZE), ("offset", offset), ("name", name), ("status", status), ("sort_key", sort_key),
-                      ("sort_dir", sort_dir)]
-            page = self.client.request("GET", self._path(), "%s (offset %d)" % (listing, offset), params=params)
-            data = page.get("data") or []
-            for instance in data:
-                if instance.get("id") not in seen:
-                    seen.add(instance.get("id"))
-                    found.append(instance)
-            offset += len(data)
-            total = page.get("total")
-            if not data or len(data) < PAGE_SIZE or (isinstance(total, int) and offset >= total):
-                return found
+        params = [("name", name), ("status", status), ("workspace_id", workspace_id), ("sort_key", sort_key), ("sort_dir", sort_dir)]
+        return list_all(self.client, self._path(), listing, params, PAGE_SIZE)
 
-    def find_by_name(self, name):
+    def find_by_name(self, name, workspace_id=None):
         """Instances whose name is exactly ``name`` (the list filter is fuzzy), and every name it matched."""
-        candidates = self.list(name=name)
+        candidates = self.list(name=name, workspace_id=workspace_id)
         return [nb for nb in candidates if nb.get("name") == name], [nb.get("name") for nb in candidates]
 
-    def lookup(self, notebook_id=None, name=None):
-        """The instance with this id, or the one instance named exactly ``name``.
+    def lookup(self, notebook_id=None, name=None, workspace_id=None):
+        """The instance with this id, or the one instance named exactly ``name`` (in ``workspace_id`` if given).
 
         Raises NotebookNotFound when no instance has the name, and ModuleError naming the ids when several do.
         """
         if notebook_id:
             return self.show(notebook_id)
-        matches, names = self.find_by_name(name)
+        matches, names = self.find_by_name(name, workspace_id)
         if len(matches) == 1:
             return matches[0]
         if not matches:

@@ -16,6 +16,7 @@ import ipaddress
 import re
 from collections import namedtuple
 
+from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _tags
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 
 STABLE = frozenset(("RUNNING", "STOPPED"))
@@ -25,7 +26,9 @@ FAILED = frozenset(("CREATE_FAILED", "START_FAILED", "DELETE_FAILED", "ERROR", "
 STATUSES = ("INIT", "CREATING", "STARTING", "STOPPING", "DELETING", "RUNNING", "STOPPED", "SNAPSHOTTING",
             "CREATE_FAILED", "START_FAILED", "DELETE_FAILED", "ERROR", "DELETED", "FROZEN")
 
-NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}\Z")
+# Letters, digits, - and _, and (since the API accepts them, SDK NotebookCreateRequest/NotebookUpdateRequest)
+# Chinese characters.
+NAME_PATTERN = re.compile("[A-Za-z0-9_\\-\u4e00-\u9fa5]{1,128}\\Z")
 DESCRIPTION_MAX = 512
 DESCRIPTION_FORBIDDEN = '&<>"/'
 STORAGE_MIN, STORAGE_MAX = 1, 4096
@@ -45,7 +48,7 @@ class RuleError(ModuleError, ValueError):
 
 def _check_name(value):
     if not NAME_PATTERN.match(value):
-        return "name must be 1 to 128 characters, each a letter, digit, '-' or '_' (got %r)" % value
+        return "name must be 1 to 128 characters, each a letter, digit, '-', '_' or Chinese character (got %r)" % value
     return None
 
 
@@ -118,9 +121,30 @@ def _is_base64(text):
     return True
 
 
+VOLUME_CATEGORIES = ("EVS", "EFS", "OBS", "OBSFS")
+VOLUME_OWNERSHIPS = ("MANAGED", "DEDICATED")
+VOLUME_KEYS = ("category", "ownership", "id", "uri")
+
+
+def _check_volume(volume):
+    problems = []
+    category, ownership = volume.get("category") or "EVS", volume.get("ownership") or "MANAGED"
+    if ownership == "DEDICATED" and category != "EFS":
+        problems.append("volume.ownership DEDICATED needs volume.category EFS (got %s)" % category)
+    for key in ("id", "uri"):
+        if volume.get(key) and (category, ownership) != ("EFS", "DEDICATED"):
+            problems.append("volume.%s names a dedicated EFS file system: it needs volume.category EFS and volume.ownership DEDICATED" % key)
+    return problems
+
+
 def validate(params):
     """Check every requested field against the service's rules; raise RuleError naming each broken one."""
     problems = []
+    if params.get("volume") is not None:
+        problems.extend(_check_volume(params["volume"]))
+    problems.extend(_auto_stop.check(params.get("auto_stop")))
+    if params.get("tags") is not None:
+        problems.extend(_tags.check(params["tags"]))
     for option, check in (("name", _check_name), ("description", _check_description), ("storage_size", _check_storage)):
         if params.get(option) is not None:
             problems.append(check(params[option]))
@@ -256,35 +280,53 @@ def hooks_body(hooks):
     return {"container_hooks": container}
 
 
-# A start's ``duration`` that turns auto-stop off for the run it starts.
-NO_AUTO_STOP = -1
+def check_create_only(instance, params):
+    """Options that only a create can set (``volume``, ``workspace_id``, ``pool_id``) must equal the live
+    instance where given; raise RuleError naming each that differs."""
+    live_volume = instance.get("volume") or {}
+    given = [("volume.%s" % key, live_volume.get(key), value) for key, value in sorted((params.get("volume") or {}).items())
+             if value is not None]
+    if params.get("workspace_id") is not None:
+        given.append(("workspace_id", instance.get("workspace_id") or "0", params["workspace_id"]))
+    if params.get("pool_id") is not None:
+        given.append(("pool_id", (instance.get("pool") or {}).get("id") or "", params["pool_id"]))
+    problems = ["%s cannot be changed after creation: the instance has %r, %s asks for %r" % (option, live, option, wanted)
+                for option, live, wanted in given if live != wanted]
+    if problems:
+        raise RuleError("; ".join(problems))
 
 
-def _as_int(value):
-    """An int from an answer that may give it as a number or a string of digits; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
+def create_body(params):
+    """The create body: the requested fields, the volume (with ``storage_size`` as its capacity), the workspace,
+    the pool and the auto-stop; endpoints and hooks as the update sends them. Tags are not part of it."""
+    body = {"name": params["name"], "flavor": params["flavor"], "image_id": params["image_id"], "feature": "NOTEBOOK"}
+    if params.get("description") is not None:
+        body["description"] = params["description"]
+    if params.get("endpoints"):
+        body["endpoints"] = _merge_endpoints({}, params["endpoints"])
+    if params.get("hooks"):
+        body["hooks"] = hooks_body(params["hooks"])
+    wanted = params.get("volume") or {}
+    volume = {"category": wanted.get("category") or "EVS", "ownership": wanted.get("ownership") or "MANAGED"}
+    if params.get("storage_size") is not None:
+        volume["capacity"] = params["storage_size"]
+    volume.update({key: wanted[key] for key in ("id", "uri") if wanted.get(key)})
+    body["volume"] = volume
+    for option in ("workspace_id", "pool_id"):
+        if params.get(option) is not None:
+            body[option] = params[option]
+    body.update(_auto_stop.create_lease(params.get("auto_stop")))
+    return body
 
 
-def start_query(instance):
-    """The query of a start that keeps the instance's own auto-stop lease.
-
-    Every start sets the lease anew, and one without ``duration`` turns auto-stop on for an hour, so the
-    lease read before the start is sent back: ``duration=-1`` when auto-stop was off (or unknown), else its
-    duration and type.
-    """
-    lease = instance.get("lease") or {}
-    duration = _as_int(lease.get("duration"))
-    if lease.get("enable") is True and duration is not None and duration > 0:
-        return [("duration", duration), ("type", lease.get("type") or "TIMING")]
-    return [("duration", NO_AUTO_STOP)]
+def requested(params):
+    """Every requested field and setting, for the ``after`` of a create's --diff."""
+    after = {field: params[field] for field in FIELDS + ("volume", "workspace_id", "pool_id") if params.get(field) is not None}
+    if params.get("tags") is not None:
+        after["tags"] = dict(params["tags"])
+    if params.get("auto_stop") is not None:
+        after["auto_stop"] = _auto_stop.wanted(params["auto_stop"])
+    return after
 
 
 def without_token(instance):

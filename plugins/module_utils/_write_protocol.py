@@ -18,7 +18,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import Mod
 
 def merged(resource, answer):
     """The resource updated with a write's answer, which may hold only some fields."""
-    result = dict(resource)
+    result = dict(resource or {})
     result.update(answer or {})
     return result
 

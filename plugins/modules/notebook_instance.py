@@ -7,11 +7,12 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: notebook_instance
-short_description: Keep a ModelArts notebook instance in the requested shape
+short_description: Create, update, run, stop and delete a ModelArts notebook instance
 version_added: 1.0.0
 description:
-  - Brings one existing Huawei Cloud ModelArts notebook instance to the requested shape (name, description,
-    flavor, image, disk size, SSH access (endpoints) and start-up hooks), and optionally its run state.
+  - Brings one Huawei Cloud ModelArts notebook instance to the requested shape (name, description, flavor, image,
+    disk size, SSH access (endpoints), start-up hooks, tags and auto-stop) and run state, creating it when no instance
+    has the requested name and deleting it with O(state=absent).
   - Only the options given are compared with the live instance and sent. The task reports C(changed) only
     when it changed something, so a second run is unchanged and costs one read.
   - The update API works only on a B(STOPPED) instance. A running instance that needs an update is stopped,
@@ -30,17 +31,19 @@ attributes:
 options:
   id:
     description:
-      - The ID of the notebook instance.
+      - The ID of the notebook instance. The instance must exist (the service assigns IDs), except with
+        O(state=absent), where an unknown ID means there is nothing to delete.
       - With O(id), O(name) is the name the instance should have.
       - One of O(id) and O(name) is required.
     type: str
   name:
     description:
-      - Without O(id), the exact name of the instance to manage. It must match exactly one instance; the
-        module pages through every instance that the list API's fuzzy name filter returns and keeps only
-        exact matches. None or several is a failure that names what was found.
+      - Without O(id), the exact name of the instance to manage. The module pages through every instance that the
+        list API's fuzzy name filter returns and keeps only exact matches (only in O(workspace_id) when it is given).
+        Several matches are a failure that names their IDs. None found: the instance is created (O(state=present),
+        V(running) or V(stopped)), or there is nothing to do (O(state=absent)).
       - With O(id), the name the instance should have.
-      - 1 to 128 characters, each a letter, digit, V(-) or V(_).
+      - 1 to 128 characters, each a letter, digit, V(-), V(_) or Chinese character.
     type: str
   description:
     description:
@@ -51,17 +54,20 @@ options:
   flavor:
     description:
       - The flavor (machine specification) the instance should run on, for example V(modelarts.vm.cpu.8u).
-      - The flavors an instance can switch to are listed by the API's C(GET /v1/{project_id}/notebooks/{id}/flavors).
+      - Required to create an instance.
+      - M(hwcloud.modelarts.notebook_flavor_info) lists the flavors an instance can be created with or switch to.
     type: str
   image_id:
     description:
       - The ID of the image the instance should use. Compared with C(image.id) of the live instance.
+      - Required to create an instance. M(hwcloud.modelarts.notebook_image_info) finds images by name.
     type: str
   storage_size:
     description:
       - The size in GB the instance's disk (C(volume.capacity)) should have, from 1 to 4096.
       - A larger size expands the disk (sent as C(storage_new_size)). Disks cannot shrink, so a smaller size
         than the current one is a failure.
+      - When the instance is created, the capacity of its new disk (C(volume.capacity); the service's default is 5).
     type: int
     aliases: [storage_new_size]
   endpoints:
@@ -140,12 +146,103 @@ options:
     default: false
   state:
     description:
-      - V(present) applies the requested fields and leaves the run state as it is.
-      - V(stopped) stops the instance if it runs, then applies the fields.
-      - V(running) applies the fields, then starts the instance if it is stopped.
+      - V(present) creates the instance if no instance has the name, applies the requested fields and leaves its run
+        state as it is (a new instance runs).
+      - V(stopped) also stops it (after the update, or once a new instance runs), V(running) also starts it.
+      - V(absent) deletes it, running or stopped alike, waiting first for a transition in progress to end; the other
+        requested fields are then ignored. An instance already gone is V(ok).
     type: str
-    choices: [present, stopped, running]
+    choices: [present, stopped, running, absent]
     default: present
+  volume:
+    description:
+      - The storage of a new instance. Can only be set when the instance is created; on an existing instance the
+        sub-options given are compared with its C(volume) and a difference is a failure, before any request that
+        writes (equal values cost nothing).
+      - The capacity of an EVS disk is O(storage_size).
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      category:
+        description:
+          - V(EVS) (a disk), V(EFS) (a shared file system), V(OBS) or V(OBSFS) (object storage).
+          - When creating, V(EVS) if not given.
+        type: str
+        choices: [EVS, EFS, OBS, OBSFS]
+      ownership:
+        description:
+          - V(MANAGED) (the service's own storage) or V(DEDICATED) (the project's own EFS file system, with
+            O(volume.id) and O(volume.uri); only with O(volume.category=EFS)).
+          - When creating, V(MANAGED) if not given.
+        type: str
+        choices: [MANAGED, DEDICATED]
+      id:
+        description:
+          - The ID of the dedicated EFS file system.
+        type: str
+      uri:
+        description:
+          - The address of the dedicated EFS file system.
+        type: str
+  workspace_id:
+    description:
+      - The workspace of the instance. When creating, the service's default is the default workspace, V(0).
+      - With O(name), only instances of this workspace are looked up.
+      - Can only be set when the instance is created: on an existing instance a different workspace is a failure.
+    type: str
+    version_added: 1.1.0
+  pool_id:
+    description:
+      - The dedicated resource pool a new instance runs in (C(pool.id)).
+      - Can only be set when the instance is created: on an existing instance a different pool is a failure.
+    type: str
+    version_added: 1.1.0
+  auto_stop:
+    description:
+      - Automatic stop of the instance (its C(lease)), compared with the live lease.
+      - Applied in the create body; in every start the module makes; on a running instance that keeps running,
+        with the lease call (action V(renew_lease)), without a restart.
+      - Turning it off on a running instance needs a start without auto-stop, so it is a restart that follows
+        O(allow_restart) (actions V(stop), V(start)).
+      - On an instance that is (or ends) stopped nothing is sent for it: auto-stop belongs to a run, and the next
+        start applies it.
+      - Without O(auto_stop), every start the module makes keeps the instance's own auto-stop as read before the
+        start, and a new instance is created without auto-stop.
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      enabled:
+        description:
+          - Whether the instance stops by itself.
+        type: bool
+        required: true
+      hours:
+        description:
+          - After how many hours, from 1 to 72.
+        type: int
+        default: 1
+      type:
+        description:
+          - V(TIMING) counts from the start (or from the last renewal), V(IDLE) from the last activity.
+        type: str
+        choices: [TIMING, IDLE]
+        default: TIMING
+  tags:
+    description:
+      - Tags (keys and values) the instance should have, compared with its C(tags). Added or changed with the
+        tags call (action V(tag)), without a restart, on a running instance too.
+      - A key has 1 to 128 characters, no leading or trailing space, and does not start with V(_sys_); a value has
+        at most 255 characters.
+      - Without O(tags), tags are left as they are.
+    type: dict
+    version_added: 1.1.0
+  purge_tags:
+    description:
+      - With O(tags), remove the tags whose keys are not in O(tags) (action V(untag)); V(false) keeps them.
+      - O(tags={}) with O(purge_tags=true) removes every tag.
+    type: bool
+    default: true
+    version_added: 1.1.0
   allow_restart:
     description:
       - Allow the module to stop a running instance to update it, then start it again.
@@ -160,10 +257,12 @@ options:
     default: false
   wait:
     description:
-      - Wait for a transition (STARTING, STOPPING, CREATING, ...) to end before acting, and for the instance
-        to be RUNNING or STOPPED after the module starts or stops it.
+      - Wait for a transition (STARTING, STOPPING, CREATING, ...) to end before acting, for the instance to be
+        RUNNING or STOPPED after the module starts or stops it, for a new instance to be RUNNING (CREATE_FAILED is
+        a failure with its C(fail_reason)), and for a deleted one to be gone (DELETE_FAILED is a failure).
       - Waiting for STOPPED before an update is always done, as the update needs it.
-      - With V(false), an instance in a transition makes the task fail if it needs any change.
+      - With V(false), an instance in a transition makes the task fail if it needs any change, and a create or
+        delete returns right after the call. A new instance with O(state=stopped) needs V(true).
     type: bool
     default: true
   wait_timeout:
@@ -172,18 +271,62 @@ options:
     type: int
     default: 600
 notes:
-  - The instance must exist; this module does not create or delete instances.
+  - A create is not idempotent on the service's side (names may repeat). After a failure that may have been
+    applied (a timeout, a dropped connection, a 5xx or malformed answer) the module lists the instances by exact
+    name before it sends the create again, and adopts what it finds: one task never makes two instances.
   - An instance in a failed status (ERROR, FROZEN, START_FAILED, CREATE_FAILED, DELETE_FAILED) makes the task
-    fail with the instance's C(fail_reason).
+    fail with the instance's C(fail_reason), except with O(state=absent), which deletes it.
   - The notebook's own access C(token) is removed from the returned instance and masked in all output.
 seealso:
   - module: hwcloud.modelarts.notebook_instance_info
+  - module: hwcloud.modelarts.notebook_flavor_info
+  - module: hwcloud.modelarts.notebook_image_info
   - name: Updating a Notebook Instance (ModelArts API reference)
     description: The API call this module is built around.
     link: https://support.huaweicloud.com/intl/en-us/api-modelarts/UpdateNotebook.html
 """
 
 EXAMPLES = r"""
+- name: Create a notebook with SSH access, auto-stop after 8 idle hours and tags (credentials from HW_* variables)
+  hwcloud.modelarts.notebook_instance:
+    name: team-a-dev
+    flavor: modelarts.vm.cpu.8u
+    image_id: e1a07296-22a8-4f05-8bc8-e936c8e54202
+    storage_size: 50
+    description: Team A development notebook
+    endpoints:
+      - dev_service: NOTEBOOK
+      - dev_service: SSH
+        allowed_access_ips: [203.0.113.10]
+        ssh_keys: [team-a-keypair]
+    auto_stop:
+      enabled: true
+      hours: 8
+      type: IDLE
+    tags:
+      team: a
+      cost-center: "4711"
+  register: created
+
+- name: Keep it running without auto-stop, whatever its owner set (restarts it if auto-stop is on)
+  hwcloud.modelarts.notebook_instance:
+    name: team-a-dev
+    auto_stop:
+      enabled: false
+    allow_restart: true
+
+- name: Add a tag and keep the others
+  hwcloud.modelarts.notebook_instance:
+    name: team-a-dev
+    tags:
+      owner: alice
+    purge_tags: false
+
+- name: Delete it
+  hwcloud.modelarts.notebook_instance:
+    name: team-a-dev
+    state: absent
+
 - name: Give a notebook a bigger flavor and disk, restarting it if it runs
   hwcloud.modelarts.notebook_instance:
     region: cn-north-4
@@ -238,7 +381,7 @@ notebook:
   description:
     - The instance after the run, as the API returns it, without its C(token). In check mode, the instance as it is now.
     - On a failure after the instance was read, the last state seen.
-  returned: when the instance was found
+  returned: when the instance was found or created (after a delete, the instance as last seen, or absent once it is gone)
   type: dict
   contains:
     id:
@@ -281,17 +424,31 @@ notebook:
       description: Why the instance is in a failed status.
       type: str
     lease:
-      description: The automatic stop settings.
+      description: The automatic stop settings (C(enable), C(type), C(duration) in ms, C(create_at), C(update_at)).
+      type: dict
+    tags:
+      description: The tags, a list of C(key) and C(value).
+      type: list
+      elements: dict
+    workspace_id:
+      description: The workspace, V(0) by default.
+      type: str
+    pool:
+      description: The dedicated resource pool (C(id), C(name)), if any.
       type: dict
 actions:
   description:
-    - The writes done, in order, from V(stop), V(update) and V(start). In check mode, the writes that would be done.
+    - The writes done, in order, from V(create), V(delete), V(tag), V(untag), V(renew_lease), V(stop), V(update)
+      and V(start). In check mode, the writes that would be done.
   returned: always
   type: list
   elements: str
   sample: [stop, update, start]
 diff:
-  description: With C(--diff), C(before) and C(after) of the requested fields (and C(status) when it changes).
+  description:
+    - With C(--diff), C(before) and C(after) of the requested fields (and C(status) when it changes), with C(tags) and
+      C(auto_stop) when given.
+    - For a create, C(before) is empty; for a delete, C(after) is empty.
   returned: when diff mode is on
   type: dict
   sample: {"before": {"flavor": "modelarts.vm.cpu.2u"}, "after": {"flavor": "modelarts.vm.cpu.8u"}}
@@ -323,11 +480,21 @@ error:
       type: str
 """
 
+from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _tags
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._module import ModelArtsModule
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_actions import NotebookActions
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NotebookAPI, failure_with
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_plan import Refusal, plan
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import RuleError, compare, validate, without_token
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NotebookAPI, NotebookNotFound, failure_with
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_plan import Refusal, plan, plan_create, plan_delete
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
+    RuleError,
+    check_create_only,
+    compare,
+    create_body,
+    requested,
+    validate,
+    without_token,
+)
 
 HOOK_SPEC = {"type": "dict", "options": {
     "script": {"type": "str", "required": True},
@@ -352,7 +519,22 @@ class NotebookInstance(ModelArtsModule):
             "container_hooks": {"type": "dict", "options": {"pre_start": HOOK_SPEC, "post_start": HOOK_SPEC}},
         }},
         "force_update_hooks": {"type": "bool", "default": False},
-        "state": {"type": "str", "choices": ["present", "stopped", "running"], "default": "present"},
+        "state": {"type": "str", "choices": ["present", "stopped", "running", "absent"], "default": "present"},
+        "volume": {"type": "dict", "options": {
+            "category": {"type": "str", "choices": ["EVS", "EFS", "OBS", "OBSFS"]},
+            "ownership": {"type": "str", "choices": ["MANAGED", "DEDICATED"]},
+            "id": {"type": "str"},
+            "uri": {"type": "str"},
+        }},
+        "workspace_id": {"type": "str"},
+        "pool_id": {"type": "str"},
+        "auto_stop": {"type": "dict", "options": {
+            "enabled": {"type": "bool", "required": True},
+            "hours": {"type": "int", "default": 1},
+            "type": {"type": "str", "choices": ["TIMING", "IDLE"], "default": "TIMING"},
+        }},
+        "tags": {"type": "dict"},
+        "purge_tags": {"type": "bool", "default": True},
         "allow_restart": {"type": "bool", "default": False},
         "wait": {"type": "bool", "default": True},
         "wait_timeout": {"type": "int", "default": 600},
@@ -365,33 +547,91 @@ class NotebookInstance(ModelArtsModule):
 
     def run(self):
         params = self.params
+        if params.get("tags") is not None:
+            params["tags"] = {str(key): "" if value is None else str(value) for key, value in params["tags"].items()}
         validate(params)
         if params["wait_timeout"] < 0:
             raise RuleError("wait_timeout must be 0 or more seconds, got %d" % params["wait_timeout"])
         api = NotebookAPI(self.connect())
         self.actions = NotebookActions(api, params["wait"], params["wait_timeout"])
-        instance = self.actions.wait_until_stable(api.lookup(params.get("id"), params.get("name")))
+        if params.get("id"):
+            instance, not_found = (api.show_if_exists if params["state"] == "absent" else api.show)(params["id"]), None
+        else:
+            try:
+                instance, not_found = api.lookup(name=params["name"], workspace_id=params.get("workspace_id")), None
+            except NotebookNotFound as error:
+                instance, not_found = None, error
+        if params["state"] == "absent":
+            self.delete(instance)
+        elif instance is None:
+            self.create(not_found)
+        else:
+            self.bring_to_shape(instance)
 
+    def decided(self, actions, before, after):
+        """Results of the decision, the same in check mode and in a real run; True when the writes are to be done."""
+        self.result["changed"] = bool(actions)
+        if self.module._diff:
+            self.result["diff"] = {"before": before, "after": after}
+        if self.module.check_mode:
+            self.planned = list(actions)
+        return not self.module.check_mode
+
+    def delete(self, instance):
+        if instance is not None:
+            instance = self.actions.wait_until_stable(instance, failed_is_stable=True)
+        if instance is None:
+            self.decided((), {}, {})
+            return
+        decision = plan_delete(instance.get("status"))
+        if self.decided(decision.actions, {key: instance.get(key) for key in ("id", "name", "status")}, {}):
+            self.actions.delete(instance)
+
+    def create(self, not_found):
+        params = self.params
+        missing = [option for option in ("name", "flavor", "image_id") if params.get(option) is None]
+        if missing:
+            raise ModuleError("%s; to create it, give %s" % (not_found, " and ".join(missing)))
+        decision = plan_create(params["name"], params["state"], params["wait"], tag=bool(params.get("tags")))
+        if isinstance(decision, Refusal):
+            raise ModuleError(decision.message)
+        if not self.decided(decision.actions, {}, requested(params)):
+            return
+        instance = self.actions.create(create_body(params), params.get("workspace_id"))
+        if params.get("tags"):
+            instance = self.actions.tag_created(instance, params["tags"])
+        if params["wait"]:
+            instance = self.actions.wait_created(instance)
+        if params["state"] == "stopped":
+            self.actions.stop_created(instance)
+
+    def bring_to_shape(self, instance):
+        params = self.params
+        instance = self.actions.wait_until_stable(instance)
+        check_create_only(instance, params)
         comparison = compare(instance, params)
         send_hooks = bool(params.get("hooks")) and (bool(comparison.changed) or params["force_update_hooks"])
         if params.get("hooks") and not send_hooks:
             self.module.warn("hooks were not sent: the API never returns them, so they are sent only along with another change, "
                              "or on every run with force_update_hooks=true")
+        tag_changes = _tags.changes(instance, params["tags"], params["purge_tags"]) if params.get("tags") is not None else None
+        auto_stop = params.get("auto_stop")
         decision = plan(instance.get("id"), instance.get("status"), params["state"], bool(comparison.changed) or send_hooks,
-                        params["allow_restart"])
+                        params["allow_restart"], tag=bool(tag_changes and tag_changes.add), untag=bool(tag_changes and tag_changes.remove),
+                        lease_differs=_auto_stop.differs(instance, auto_stop), auto_stop_on=bool(auto_stop and auto_stop["enabled"]))
         if isinstance(decision, Refusal):
             raise failure_with(decision.message, instance)
 
-        self.result["changed"] = bool(decision.actions)
-        if self.module._diff:
-            before, after = dict(comparison.before), dict(comparison.after)
-            if decision.end_status != instance.get("status"):
-                before["status"], after["status"] = instance.get("status"), decision.end_status
-            self.result["diff"] = {"before": before, "after": after}
-        if self.module.check_mode:
-            self.planned = list(decision.actions)
-            return
-        self.actions.apply(instance, decision.actions, params, comparison.changed, send_hooks)
+        before, after = dict(comparison.before), dict(comparison.after)
+        if decision.end_status != instance.get("status"):
+            before["status"], after["status"] = instance.get("status"), decision.end_status
+        if tag_changes is not None:
+            before["tags"], after["tags"] = _tags.live(instance), _tags.after(instance, params["tags"], params["purge_tags"])
+        if _auto_stop.differs(instance, auto_stop) and decision.end_status == "RUNNING":
+            # Auto-stop belongs to a run: on an instance that ends stopped it is left to the next start.
+            before["auto_stop"], after["auto_stop"] = _auto_stop.live(instance), _auto_stop.wanted(auto_stop)
+        if self.decided(decision.actions, before, after):
+            self.actions.apply(instance, decision.actions, params, comparison.changed, send_hooks)
 
     def prepare_result(self):
         result = dict(self.result)

@@ -24,7 +24,7 @@ options:
   id:
     description:
       - The ID of one instance. An unknown ID gives an empty O(ignore:notebooks) list, not a failure.
-      - Cannot be combined with O(name), O(status), O(sort_key) or O(sort_dir).
+      - Cannot be combined with O(name), O(status), O(workspace_id), O(sort_key) or O(sort_dir).
     type: str
   name:
     description:
@@ -37,6 +37,11 @@ options:
     type: str
     choices: [INIT, CREATING, STARTING, STOPPING, DELETING, RUNNING, STOPPED, SNAPSHOTTING, CREATE_FAILED, START_FAILED,
               DELETE_FAILED, ERROR, DELETED, FROZEN]
+  workspace_id:
+    description:
+      - Only instances of this workspace, filtered by the service. V(0) is the default workspace.
+    type: str
+    version_added: 1.1.0
   sort_key:
     description:
       - The field the service sorts by, for example V(create_at) or V(name).
@@ -154,10 +159,11 @@ class NotebookInstanceInfo(ModelArtsModule):
         "id": {"type": "str"},
         "name": {"type": "str"},
         "status": {"type": "str", "choices": list(STATUSES)},
+        "workspace_id": {"type": "str"},
         "sort_key": {"type": "str", "no_log": False},
         "sort_dir": {"type": "str", "choices": ["ASC", "DESC"]},
     }
-    module_kwargs = {"mutually_exclusive": [("id", "name"), ("id", "status"), ("id", "sort_key"), ("id", "sort_dir")]}
+    module_kwargs = {"mutually_exclusive": [("id", option) for option in ("name", "status", "workspace_id", "sort_key", "sort_dir")]}
 
     def run(self):
         api = NotebookAPI(self.connect())
@@ -166,7 +172,7 @@ class NotebookInstanceInfo(ModelArtsModule):
             found = api.show_if_exists(params["id"])
             notebooks = [] if found is None else [found]
         else:
-            notebooks = api.list(name=params.get("name"), status=params.get("status"),
+            notebooks = api.list(name=params.get("name"), status=params.get("status"), workspace_id=params.get("workspace_id"),
                                  sort_key=params.get("sort_key"), sort_dir=params.get("sort_dir"))
             if params.get("name") is not None:
                 notebooks = [nb for nb in notebooks if nb.get("name") == params["name"]]

@@ -53,7 +53,8 @@ FLAVOR_FEATURES = ("NOTEBOOK", "DEFAULT")
 ASCEND_FLAVOR_TYPES = ("ASCEND_SNT3", "ASCEND_SNT9", "ASCEND_SNT9B")
 IMAGE_SORT_KEYS = ("name", "tag", "create_at", "update_at", "size", "type", "service_type", "arch", "namespace")
 MAX_IMAGE_LIMIT = 200
-NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+# Letters, digits, - and _, and Chinese characters (the SDK's NotebookCreateRequest and NotebookUpdateRequest).
+NAME_RE = re.compile("^[A-Za-z0-9_\\-\u4e00-\u9fa5]{1,128}$")
 DESCRIPTION_FORBIDDEN = set('&<>"/')
 MAX_CAPACITY = 4096
 MAX_ALLOWED_IPS = 5
@@ -77,8 +78,6 @@ VOLUME_FIELDS = {"category": str, "ownership": str, "capacity": int, "id": str, 
 VOLUME_CATEGORIES = ("EVS", "EFS", "OBS", "OBSFS")
 VOLUME_OWNERSHIPS = ("MANAGED", "DEDICATED")
 DEFAULT_CAPACITY = 5
-# Names at create: letters, digits, - and _, and Chinese characters (the CJK unified ideographs).
-CREATE_NAME_RE = re.compile("^[A-Za-z0-9_\\-\u4e00-\u9fa5]{1,128}$")
 WORKSPACE_ID_RE = re.compile(r"^(0|[0-9a-z]{32})$")
 NOTEBOOK_FEATURES = ("NOTEBOOK", "DEFAULT")
 LEASE_FIELDS = {"duration": int, "type": str}
@@ -648,7 +647,7 @@ class NotebookStore:
             raise ServiceError(400, "ModelArts.6303", "The field does not support sorting.")
         name = query.get("name", "").lower()
         statuses = set(query["status"].split(",")) if query.get("status") else None
-        exact = {k: query[k] for k in ("id", "flavor", "feature") if query.get(k)}
+        exact = {k: query[k] for k in ("id", "flavor", "feature", "workspace_id") if query.get(k)}
         image_id = query.get("image_id")
         with self.lock:
             found = []
@@ -978,7 +977,7 @@ class NotebookStore:
     def _check_create_values(self, body):
         """The values of a create body, in the service's order; returns the lease to set."""
         # pylint: disable=too-many-branches
-        if not CREATE_NAME_RE.match(body["name"]):
+        if not NAME_RE.match(body["name"]):
             raise ServiceError(400, "ModelArts.6334", "The name must be 1 to 128 letters, digits, hyphens (-), underscores (_) "
                                                       "or Chinese characters.")
         self._check_description(body)

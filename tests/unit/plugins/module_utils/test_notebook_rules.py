@@ -10,8 +10,9 @@ import pytest
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
     RuleError,
+    check_create_only,
     compare,
-    start_query,
+    create_body,
     update_body,
     validate,
     without_token,
@@ -172,17 +173,51 @@ def test_key_pairs_are_read_in_either_spelling(spelling):
         {"dev_service": "NOTEBOOK"}, {"dev_service": "SSH", "allowed_access_ips": ["1.1.1.1"], "ssh_keys": ["k3"]}]}
 
 
-@pytest.mark.parametrize("lease, query", [
-    ({"enable": False, "duration": 3600000, "type": "TIMING"}, [("duration", -1)]),
-    ({"enable": True, "duration": 7200000, "type": "IDLE"}, [("duration", 7200000), ("type", "IDLE")]),
-    ({"enable": True, "duration": 86400000, "type": "TIMING"}, [("duration", 86400000), ("type", "TIMING")]),
-    # Read liberally: a duration as a string, a missing type (the service's default is TIMING).
-    ({"enable": True, "duration": "7200000"}, [("duration", 7200000), ("type", "TIMING")]),
-    # Unknown or unusable: never turn auto-stop on.
-    (None, [("duration", -1)]),
-    ({}, [("duration", -1)]),
-    ({"enable": True}, [("duration", -1)]),
-    ({"enable": True, "duration": "soon"}, [("duration", -1)]),
+def test_create_body_holds_the_requested_fields_the_volume_and_no_auto_stop_by_default():
+    params = {"name": "nb", "flavor": "f", "image_id": "i", "storage_size": 20, "description": "d",
+              "endpoints": [{"dev_service": "SSH", "ssh_keys": ["k2", "k1"], "allowed_access_ips": None}],
+              "hooks": hook("SCRIPT", "/a.sh"), "workspace_id": "w" * 32, "pool_id": "pool-1"}
+    assert create_body(params) == {
+        "name": "nb", "flavor": "f", "image_id": "i", "feature": "NOTEBOOK", "description": "d",
+        "endpoints": [{"dev_service": "SSH", "ssh_keys": ["k1", "k2"]}],
+        "hooks": {"container_hooks": {"post_start": {"type": "SCRIPT", "script": "/a.sh"}}},
+        "volume": {"category": "EVS", "ownership": "MANAGED", "capacity": 20},
+        "workspace_id": "w" * 32, "pool_id": "pool-1", "duration": -1}
+
+
+def test_create_body_with_a_dedicated_efs_and_auto_stop():
+    params = {"name": "nb", "flavor": "f", "image_id": "i", "volume": {"category": "EFS", "ownership": "DEDICATED", "id": "efs-1",
+                                                                        "uri": "192.0.2.1:/share"},
+              "auto_stop": {"enabled": True, "hours": 2, "type": "TIMING"}}
+    body = create_body(params)
+    assert body["volume"] == {"category": "EFS", "ownership": "DEDICATED", "id": "efs-1", "uri": "192.0.2.1:/share"}
+    assert body["lease"] == {"duration": 7200000, "type": "TIMING"} and "duration" not in body
+
+
+@pytest.mark.parametrize("volume, problem", [
+    ({"category": "EVS", "ownership": "DEDICATED"}, "volume.ownership DEDICATED needs volume.category EFS"),
+    ({"category": "EFS", "id": "efs-1"}, "volume.id names a dedicated EFS file system"),
+    ({"uri": "192.0.2.1:/share"}, "volume.uri names a dedicated EFS file system"),
 ])
-def test_a_start_carries_the_instance_own_lease(lease, query):
-    assert start_query({"id": "nb", "lease": lease}) == query
+def test_volume_rules(volume, problem):
+    with pytest.raises(RuleError, match=problem):
+        validate({"volume": volume})
+
+
+def test_create_only_options_are_compared_where_given():
+    live = dict(LIVE, workspace_id="0", pool={"id": "pool-1", "name": "p"})
+    check_create_only(live, {"volume": {"category": "EVS", "ownership": None}, "workspace_id": "0", "pool_id": "pool-1"})
+    with pytest.raises(RuleError) as caught:
+        check_create_only(live, {"volume": {"category": "EFS"}, "workspace_id": "w" * 32, "pool_id": "pool-2"})
+    message = str(caught.value)
+    assert "volume.category cannot be changed after creation: the instance has 'EVS', volume.category asks for 'EFS'" in message
+    assert "workspace_id cannot be changed after creation" in message and "pool_id cannot be changed after creation" in message
+
+
+@pytest.mark.parametrize("name, ok", [("团队-notebook_1", True), ("a" * 128, True), ("a" * 129, False), ("a b", False), ("a.b", False)])
+def test_names_take_letters_digits_dash_underscore_and_chinese_characters(name, ok):
+    if ok:
+        validate({"name": name})
+    else:
+        with pytest.raises(RuleError, match="name must be 1 to 128 characters"):
+            validate({"name": name})

@@ -61,3 +61,12 @@ def test_other_errors_fail(simulator, run):
 def test_id_cannot_be_combined_with_filters(simulator, run):
     result = run(id="x", status="RUNNING")
     assert result["failed"] and "mutually exclusive" in result["msg"] and simulator.requests == []
+
+
+def test_workspace_is_filtered_by_the_service(simulator, run):
+    simulator.add_notebook(name="a")
+    other = simulator.add_notebook(name="b")
+    simulator.modify(other["id"], workspace_id="c0ffee00000000000000000000000001")
+    assert [nb["name"] for nb in run(workspace_id="c0ffee00000000000000000000000001")["notebooks"]] == ["b"]
+    assert simulator.requests[-1].query["workspace_id"] == "c0ffee00000000000000000000000001"
+    assert sorted(nb["name"] for nb in run()["notebooks"]) == ["a", "b"]
