@@ -40,7 +40,7 @@ options:
     description:
       - Without O(id), the exact name of the instance to manage. The module pages through every instance that the
         list API's fuzzy name filter returns and keeps only exact matches (only in O(workspace_id) when it is given).
-        Several matches are a failure that names their IDs. None found: the instance is created (O(state=present),
+        Several matches are a failure that names their IDs. When none is found, the instance is created (O(state=present),
         V(running) or V(stopped)), or there is nothing to do (O(state=absent)).
       - With O(id), the name the instance should have.
       - 1 to 128 characters, each a letter, digit, V(-), V(_) or Chinese character.
@@ -204,7 +204,7 @@ options:
         with the lease call (action V(renew_lease)), without a restart.
       - Turning it off on a running instance needs a start without auto-stop, so it is a restart that follows
         O(allow_restart) (actions V(stop), V(start)).
-      - On an instance that is (or ends) stopped nothing is sent for it: auto-stop belongs to a run, and the next
+      - On an instance that is (or ends) stopped nothing is sent for it, since auto-stop belongs to a run and the next
         start applies it.
       - Without O(auto_stop), every start the module makes keeps the instance's own auto-stop as read before the
         start, and a new instance is created without auto-stop.
@@ -273,7 +273,7 @@ options:
 notes:
   - A create is not idempotent on the service's side (names may repeat). After a failure that may have been
     applied (a timeout, a dropped connection, a 5xx or malformed answer) the module lists the instances by exact
-    name before it sends the create again, and adopts what it finds: one task never makes two instances.
+    name before it sends the create again, and adopts what it finds, so one task never makes two instances.
   - An instance in a failed status (ERROR, FROZEN, START_FAILED, CREATE_FAILED, DELETE_FAILED) makes the task
     fail with the instance's C(fail_reason), except with O(state=absent), which deletes it.
   - The notebook's own access C(token) is removed from the returned instance and masked in all output.

@@ -1,10 +1,11 @@
 """notebook_flavor_info and notebook_image_info through real ansible-playbook, with module_defaults and check mode."""
 
 import math
+import os
 
 import pytest
 
-from ansible_e2e import Ansible
+from ansible_e2e import REPO_DIR, Ansible
 
 FLAVORS = "hwcloud.modelarts.notebook_flavor_info"
 IMAGES = "hwcloud.modelarts.notebook_image_info"
@@ -73,3 +74,21 @@ def test_image_filters_paging_and_lookup_by_id(simulator, runner):
     assert [(r.query["type"], r.query["limit"], r.query["offset"]) for r in listing] == (
         [("BUILD_IN", "200", str(200 * n)) for n in range(math.ceil(len(built_in) / 200))]
         + [("DEDICATED", "200", str(200 * n)) for n in range(math.ceil(len(dedicated) / 200))])
+
+
+def test_the_catalog_example_creates_a_notebook_with_the_newest_pytorch_image_and_smallest_gpu_flavor(simulator, runner):
+    playbook = os.path.join(REPO_DIR, "examples", "notebook_from_catalog.yml")
+    first = runner.playbook(playbook=playbook, connection="env", env=runner.connection_env())
+    assert first.rc == 0, first.describe()
+    pytorch = [i for i in simulator.store.image_catalog.values()
+               if i["type"] == "BUILD_IN" and i["workspace_id"] == "0" and "pytorch" in i["name"].lower() and i["status"] == "ACTIVE"]
+    newest = max(pytorch, key=lambda image: image["create_at"])
+    gpu = [f for f in simulator.store.flavors if f["category"] == "GPU" and f["feature"] == "NOTEBOOK" and not f["sold_out"]]
+    smallest = min(gpu, key=lambda flavor: (flavor["vcpus"], flavor["memory"]))
+    (nb,) = [nb for nb in simulator.notebooks() if nb["name"] == "team-a-gpu"]
+    assert (nb["image"]["id"], nb["flavor"], nb["volume"]["capacity"]) == (newest["id"], smallest["id"], 50)
+    assert first["Create the notebook, or bring it to that image and flavor"]["actions"] == ["create"]
+
+    second = runner.playbook(playbook=playbook, connection="env", env=runner.connection_env())
+    assert second.rc == 0 and second["Create the notebook, or bring it to that image and flavor"]["changed"] is False
+    assert len([nb for nb in simulator.notebooks() if nb["name"] == "team-a-gpu"]) == 1
