@@ -117,19 +117,6 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(simulator, runner):
     assert simulator.notebook(stopped)["status"] == "RUNNING" and simulator.notebook(to_stop)["status"] == "STOPPED"
 
 
-def test_diff_gives_before_and_after_of_requested_fields(simulator, runner):
-    nb_id = add(simulator, "nb-diff", description="old")
-    run = runner.playbook([module_task("diff", id=nb_id, description="new", flavor=LARGE, storage_size=20, image_id=IMAGE_A, state="running",
-                                       endpoints=[{"dev_service": "SSH", "allowed_access_ips": ["203.0.113.10"]}])], diff=True)
-    run.assert_all_ok()
-    diff = run["diff"]["diff"]
-    assert diff["before"] == {"description": "old", "flavor": SMALL, "image_id": IMAGE_A, "storage_size": 5, "status": "STOPPED",
-                              "endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["10.0.0.1"]}]}
-    assert diff["after"] == {"description": "new", "flavor": LARGE, "image_id": IMAGE_A, "storage_size": 20, "status": "RUNNING",
-                             "endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["203.0.113.10"]}]}
-    assert '-    "description": "old"' in run.stdout and '+    "description": "new"' in run.stdout
-
-
 def test_running_instance_needs_allow_restart_and_then_is_stopped_updated_started(simulator, runner):
     simulator.transition_seconds = 0.3  # real STOPPING and STARTING phases for the module to wait through
     refused = add(simulator, "nb-refused", status="RUNNING")

@@ -1608,8 +1608,10 @@ def main(argv=None):
     parser.add_argument("--auth-token", action="append", help="an accepted IAM token (repeatable; default %s)" % DEFAULT_AUTH_TOKEN)
     parser.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
-    parser.add_argument("--state-file", help="write {url, pid, project_id, access_key} as JSON here while running")
+    parser.add_argument("--state-file", help="write {url, pid, project_id, access_key, exit_with_pid} as JSON here while running")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument("--exit-with-pid", type=int, metavar="PID",
+                        help="exit once process PID has ended (the test runner that started it), so that it never outlives the run")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
@@ -1621,6 +1623,16 @@ def main(argv=None):
     if args.seed_file:
         for notebook in load_seed(args.seed_file):
             sim.add_notebook(**notebook)
+
+    def process_exists(pid):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # alive, owned by someone else
+            return True
+        return True
+
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
@@ -1628,10 +1640,12 @@ def main(argv=None):
     try:
         if args.state_file:
             with open(args.state_file, "w", encoding="utf-8") as handle:
-                json.dump({"url": sim.url, "pid": os.getpid(), "project_id": sim.project_id, "access_key": args.access_key}, handle)
+                json.dump({"url": sim.url, "pid": os.getpid(), "project_id": sim.project_id, "access_key": args.access_key,
+                           "exit_with_pid": args.exit_with_pid}, handle)
         print("MODELARTS_SIMULATOR_URL=%s" % sim.url, flush=True)
         while not done.wait(0.5):
-            pass
+            if args.exit_with_pid and not process_exists(args.exit_with_pid):
+                break
     finally:
         sim.stop()
         if args.state_file and os.path.exists(args.state_file):
