@@ -28,6 +28,7 @@ def ssh_endpoint(nb):
     return next(ep for ep in nb["endpoints"] if ep["dev_service"] == "SSH")
 
 
+@pytest.mark.smoke
 def test_each_field_update_sends_only_that_field_and_rerun_costs_one_get(simulator, runner):
     ids = {field: add(simulator, "nb-" + field.replace("_", "-"), description="old")
            for field in ("name", "description", "flavor", "image_id", "storage_size", "endpoints", "hooks", "mixed")}
@@ -89,6 +90,7 @@ def test_each_field_update_sends_only_that_field_and_rerun_costs_one_get(simulat
     assert len(simulator.requests) == len(wanted)
 
 
+@pytest.mark.smoke
 def test_check_mode_writes_nothing_and_predicts_the_real_run(simulator, runner):
     running = add(simulator, "nb-running", status="RUNNING")
     stopped = add(simulator, "nb-stopped")
@@ -117,6 +119,7 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(simulator, runner):
     assert simulator.notebook(stopped)["status"] == "RUNNING" and simulator.notebook(to_stop)["status"] == "STOPPED"
 
 
+@pytest.mark.smoke
 def test_diff_gives_before_and_after_of_requested_fields(simulator, runner):
     nb_id = add(simulator, "nb-diff", description="old")
     run = runner.playbook([module_task("diff", id=nb_id, description="new", flavor=LARGE, storage_size=20, image_id=IMAGE_A, state="running",
@@ -130,6 +133,7 @@ def test_diff_gives_before_and_after_of_requested_fields(simulator, runner):
     assert '-    "description": "old"' in run.stdout and '+    "description": "new"' in run.stdout
 
 
+@pytest.mark.smoke
 def test_running_instance_needs_allow_restart_and_then_is_stopped_updated_started(simulator, runner):
     simulator.transition_seconds = 0.3  # real STOPPING and STARTING phases for the module to wait through
     refused = add(simulator, "nb-refused", status="RUNNING")

@@ -10,9 +10,8 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.hwcloud.modelarts.plugins.modules import notebook_instance
+from ansible_collections.hwcloud.modelarts.tests.unit.plugins.modules.utils import patch_module_args
 
 FLAVOR_2U, FLAVOR_8U = "modelarts.vm.cpu.2u", "modelarts.vm.cpu.8u"
 

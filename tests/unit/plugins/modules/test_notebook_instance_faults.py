@@ -10,9 +10,8 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.hwcloud.modelarts.plugins.modules import notebook_instance
+from ansible_collections.hwcloud.modelarts.tests.unit.plugins.modules.utils import patch_module_args
 
 REFUSED = {"error_code": "ModelArts.6357", "error_msg": "Another operation is running on the instance."}
 

@@ -8,9 +8,8 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.hwcloud.modelarts.plugins.modules import notebook_instance_info
+from ansible_collections.hwcloud.modelarts.tests.unit.plugins.modules.utils import patch_module_args
 
 
 @pytest.fixture

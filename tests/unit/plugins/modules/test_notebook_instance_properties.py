@@ -18,9 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.hwcloud.modelarts.plugins.modules import notebook_instance
+from ansible_collections.hwcloud.modelarts.tests.unit.plugins.modules.utils import patch_module_args
 
 from modelarts_simulator import DEFAULT_FLAVORS, DEFAULT_IMAGES, Simulator  # pylint: disable=wrong-import-order
 
