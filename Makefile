@@ -27,7 +27,7 @@ TEST_TREE := $(BUILD_DIR)/ansible_collections/$(NAMESPACE)/$(NAME)
 # linked as python<version> in build/python-bin, first on PATH: older ansible-test versions look it
 # up there too, where pyenv may have only a shim that does not run it.
 SANITY_PYTHON ?= 3.11
-SANITY_EXTRA_PYTHONS ?= 3.12 3.13
+SANITY_EXTRA_PYTHONS ?= 3.8 3.12 3.13
 UNITS_PYTHON ?= 3.11
 ANSIBLE_TEST_FLAGS ?=
 E2E_WORKERS ?= 2
@@ -278,8 +278,15 @@ matrix-%:
 	  | { read -r core; read -r py; echo "$$core" > $(BUILD_DIR)/matrix/$$version/ansible-core.version; echo "$$py" > $(BUILD_DIR)/matrix/$$version/python.version; }; \
 	echo "==> ansible-core $$version: $$suite passed in $$((SECONDS - start)) s"
 
+# CI runs the matrix on every version but .venv's, on which sanity, units and e2e run in full.
+VENV_ANSIBLE_CORE := $(shell sed -n 's/^ansible-core>=\([0-9]*\.[0-9]*\).*/\1/p' tests/requirements.txt)
+MATRIX_CI_VERSIONS ?= $(filter-out $(VENV_ANSIBLE_CORE),$(MATRIX_VERSIONS))
+.PHONY: matrix-ci
+matrix-ci:
+	$(MAKE) --no-print-directory matrix MATRIX_VERSIONS="$(MATRIX_CI_VERSIONS)"
+
 # Everything CI runs.
-test: sanity units e2e faults-ci lint docs-check ecosystem matrix
+test: sanity units e2e faults-ci lint docs-check ecosystem matrix-ci
 
 clean:
 	rm -rf $(BUILD_DIR) tests/output .pytest_cache

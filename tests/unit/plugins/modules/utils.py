@@ -12,6 +12,8 @@ from unittest import mock
 
 from ansible.module_utils import basic
 
+__all__ = ["patch_module_args"]
+
 try:
     from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19 and later
 except ImportError:
