@@ -23,9 +23,11 @@ INSTALL_DIR := $(BUILD_DIR)/collections
 TEST_TREE := $(BUILD_DIR)/ansible_collections/$(NAMESPACE)/$(NAME)
 
 # Sanity runs every test on SANITY_PYTHON, then the version-specific ones
-# (compile, import) on each of SANITY_EXTRA_PYTHONS that the machine has.
+# (compile, import) on each of SANITY_EXTRA_PYTHONS that the machine has. Each of these is also
+# linked as python<version> in build/python-bin, first on PATH: older ansible-test versions look it
+# up there too, where pyenv may have only a shim that does not run it.
 SANITY_PYTHON ?= 3.11
-SANITY_EXTRA_PYTHONS ?= 3.12 3.13
+SANITY_EXTRA_PYTHONS ?= 3.8 3.12 3.13
 UNITS_PYTHON ?= 3.11
 INTEGRATION_PYTHON ?= 3.11
 ANSIBLE_TEST_FLAGS ?=
@@ -39,11 +41,14 @@ GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
 venv: $(VENV_STAMP)
 
+# ANSIBLE_CORE, when set, replaces the ansible-core requirement of tests/requirements.txt (make matrix sets it).
+ANSIBLE_CORE ?=
 $(VENV_STAMP): tests/requirements.txt
 	@echo "==> Setting up $(VENV) with $(PYTHON)"
 	test -x $(VENV_BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(VENV_BIN)/python -m pip install --upgrade --quiet pip
-	$(VENV_BIN)/python -m pip install --quiet -r tests/requirements.txt
+	sed '$(if $(ANSIBLE_CORE),s/^ansible-core[^#]*/$(ANSIBLE_CORE)/)' tests/requirements.txt > $(VENV)/requirements.txt
+	$(VENV_BIN)/python -m pip install --quiet -r $(VENV)/requirements.txt
 	touch $@
 
 build: venv
@@ -89,7 +94,9 @@ sanity: venv get-pip test-tree
 	  done; \
 	  if [ -z "$$interpreter" ]; then echo "==> No Python $$version on this machine: its compile and import tests are skipped"; continue; fi; \
 	  echo "==> ansible-test sanity (compile, import) on Python $$version ($$interpreter)"; \
-	  (set -x; cd $(TEST_TREE) && ansible-test sanity --requirements --python $$version --python-interpreter $$interpreter \
+	  mkdir -p $(BUILD_DIR)/python-bin && ln -sfn "$$interpreter" $(BUILD_DIR)/python-bin/python$$version; \
+	  (set -x; cd $(TEST_TREE) && PATH=$(BUILD_DIR)/python-bin:$$PATH \
+	    ansible-test sanity --requirements --python $$version --python-interpreter $$interpreter \
 	    --test compile --test import $(ANSIBLE_TEST_FLAGS)); \
 	done
 
@@ -114,6 +121,13 @@ e2e: install
 	@test -d tests/e2e || { echo "tests/e2e is missing: no end-to-end tests to run" >&2; exit 1; }
 	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_DIR) ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
 	  python -m pytest tests/e2e tests/simulator -q -n $(E2E_WORKERS)
+
+# The end-to-end tests marked smoke (tests/pytest.ini): the few that make matrix runs on every ansible-core.
+.PHONY: smoke
+smoke: install
+	@echo "==> Smoke end-to-end tests against the collection built and installed by ansible-core $$(python -c 'import ansible; print(ansible.__version__)')"
+	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_DIR) ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+	  python -m pytest tests/e2e -q -m smoke -n $(E2E_WORKERS) -p no:cacheprovider
 
 # The example playbook run twice (changed, then unchanged): against the simulator, or the real
 # cloud when HW_ACCESS_KEY or HW_AUTH_TOKEN is set (tools/demo.py).
@@ -217,11 +231,78 @@ ecosystem: tools-venv tools-collection build
 	  $(TOOLS_BIN)/python -m galaxy_importer.main $(TARBALL) 2>&1 | tee $(BUILD_DIR)/galaxy-importer.log
 	! grep -E "^(ERROR|WARNING)" $(BUILD_DIR)/galaxy-importer.log
 
+# ---- Version matrix: every ansible-core that meta/runtime.yml claims ----
+# Each version gets its own virtual environment, .venv-matrix/<version>, built from the package index
+# with tests/requirements.txt and that ansible-core, and its own build directory, build/matrix/<version>
+# (tarball, installed collection, ansible-test tree). In them, each of MATRIX_SUITES runs as the target
+# of the same name: sanity (that version's rules, on its controller Python, then compile and import on
+# the oldest Python of tests/config.yml that the version supports), units, and smoke (the smoke end-to-end
+# tests through that version's ansible-playbook). Any target of this Makefile can be a suite.
+# make matrix MATRIX_VERSIONS=2.17 runs one version; make matrix-2.17-units one suite of it.
+MATRIX_VERSIONS ?= 2.16 2.17 2.18 2.19 2.20
+MATRIX_SUITES ?= sanity units smoke
+MATRIX_VENVS := $(CURDIR)/.venv-matrix
+# Controller Python of each version (2.20 needs 3.12 or later) and its oldest module Python.
+MATRIX_PYTHON_2.16 ?= 3.11
+MATRIX_PYTHON_2.17 ?= 3.11
+MATRIX_PYTHON_2.18 ?= 3.11
+MATRIX_PYTHON_2.19 ?= 3.11
+MATRIX_PYTHON_2.20 ?= 3.12
+MATRIX_TARGET_PYTHON_2.16 ?= 3.8
+MATRIX_TARGET_PYTHON_2.17 ?= 3.8
+MATRIX_TARGET_PYTHON_2.18 ?= 3.8
+MATRIX_TARGET_PYTHON_2.19 ?= 3.8
+MATRIX_TARGET_PYTHON_2.20 ?= 3.9
+MATRIX_TARGETS := $(foreach version,$(MATRIX_VERSIONS),$(foreach suite,$(MATRIX_SUITES),matrix-$(version)-$(suite)))
+# In a recipe of matrix-<version>-<suite>: the version and the suite.
+matrix_version = $(firstword $(subst -, ,$*))
+matrix_suite = $(patsubst $(matrix_version)-%,%,$*)
+
+# The interpreter of the first python<version> on PATH or in pyenv that runs (pyenv has shims for versions
+# it does not run), outside any virtual environment.
+find_python = for candidate in "$$(command -v python$(1))" $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$(1).*/bin/python$(1); do \
+  if [ -x "$$candidate" ] && "$$candidate" -c '' 2>/dev/null; then \
+    "$$candidate" -c 'import sys; print(getattr(sys, "_base_executable", sys.executable))'; break; fi; done
+
+# Not .PHONY: make applies no pattern rule to a phony target (and no file has these names).
+.PHONY: matrix
+matrix: $(MATRIX_TARGETS)
+	@echo "==> Version matrix passed (seconds per suite):"
+	@cd $(BUILD_DIR)/matrix && for version in $(MATRIX_VERSIONS); do \
+	  total=0; line=; \
+	  for suite in $(MATRIX_SUITES); do seconds=$$(cat $$version/$$suite.seconds); total=$$((total + seconds)); line="$$line $$suite $$seconds,"; done; \
+	  echo "    ansible-core $$(cat $$version/ansible-core.version) on Python $$(cat $$version/python.version):$$line total $$total"; \
+	done
+
+matrix-%:
+	@version=$(matrix_version); suite=$(matrix_suite); python=$(MATRIX_PYTHON_$(matrix_version)); \
+	if [ -z "$$python" ]; then echo "==> ansible-core $$version has no controller Python: set MATRIX_PYTHON_$$version" >&2; exit 1; fi; \
+	interpreter=$$($(call find_python,$(MATRIX_PYTHON_$(matrix_version)))); \
+	if [ -z "$$interpreter" ]; then echo "==> No Python $$python on this machine for ansible-core $$version" >&2; exit 1; fi; \
+	echo "==> ansible-core $$version on Python $$python ($$interpreter): $$suite"; \
+	mkdir -p $(BUILD_DIR)/matrix/$$version; rm -f $(BUILD_DIR)/matrix/$$version/$$suite.seconds; \
+	start=$$SECONDS; \
+	$(MAKE) --no-print-directory $$suite VENV=$(MATRIX_VENVS)/$$version PYTHON=$$interpreter ANSIBLE_CORE="ansible-core~=$$version.0" \
+	  BUILD_DIR=$(BUILD_DIR)/matrix/$$version SANITY_PYTHON=$$python UNITS_PYTHON=$$python \
+	  SANITY_EXTRA_PYTHONS="$(MATRIX_TARGET_PYTHON_$(matrix_version))" \
+	  || { echo "==> ansible-core $$version: $$suite FAILED after $$((SECONDS - start)) s" >&2; exit 1; }; \
+	echo $$((SECONDS - start)) > $(BUILD_DIR)/matrix/$$version/$$suite.seconds; \
+	$(MATRIX_VENVS)/$$version/bin/python -c 'import ansible, platform; print(ansible.__version__); print(platform.python_version())' \
+	  | { read -r core; read -r py; echo "$$core" > $(BUILD_DIR)/matrix/$$version/ansible-core.version; echo "$$py" > $(BUILD_DIR)/matrix/$$version/python.version; }; \
+	echo "==> ansible-core $$version: $$suite passed in $$((SECONDS - start)) s"
+
+# CI runs the matrix on every version but .venv's, on which sanity, units and e2e run in full.
+VENV_ANSIBLE_CORE := $(shell sed -n 's/^ansible-core>=\([0-9]*\.[0-9]*\).*/\1/p' tests/requirements.txt)
+MATRIX_CI_VERSIONS ?= $(filter-out $(VENV_ANSIBLE_CORE),$(MATRIX_VERSIONS))
+.PHONY: matrix-ci
+matrix-ci:
+	$(MAKE) --no-print-directory matrix MATRIX_VERSIONS="$(MATRIX_CI_VERSIONS)"
+
 # Everything CI runs.
-test: sanity units integration e2e faults-ci lint docs-check ecosystem
+test: sanity units integration e2e faults-ci lint docs-check ecosystem matrix-ci
 
 clean:
 	rm -rf $(BUILD_DIR) tests/output .pytest_cache
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(MATRIX_VENVS)

@@ -56,6 +56,7 @@ def test_credentials_from_environment_variables_only(secure_sim, tmp_path):
         assert r.headers["x-security-token"] == SECURITY_TOKEN and "x-security-token" in r.headers["authorization"]
 
 
+@pytest.mark.smoke
 def test_module_defaults_group_sets_the_connection_once(simulator, runner):
     nb_id = simulator.add_notebook(name="nb-defaults")["id"]
     run = runner.playbook([module_task("update", id=nb_id, storage_size=20), info_task("info", id=nb_id)], connection="module_defaults")
@@ -89,6 +90,7 @@ def test_adhoc_runs_of_both_modules(simulator, runner):
     assert [nb["id"] for nb in info.results[0]["result"]["notebooks"]] == [nb_id]
 
 
+@pytest.mark.smoke
 def test_vvvv_output_holds_no_secret(secure_sim, tmp_path):
     ids = [secure_sim.add_notebook(name="nb-secret-%d" % i, token=token, status=status)["id"]
            for i, (token, status) in enumerate(zip(NOTEBOOK_TOKENS, ("STOPPED", "RUNNING", "STOPPED")))]

@@ -28,6 +28,7 @@ def ssh_endpoint(nb):
     return next(ep for ep in nb["endpoints"] if ep["dev_service"] == "SSH")
 
 
+@pytest.mark.smoke
 def test_each_field_update_sends_only_that_field_and_rerun_costs_one_get(simulator, runner):
     ids = {field: add(simulator, "nb-" + field.replace("_", "-"), description="old")
            for field in ("name", "description", "flavor", "image_id", "storage_size", "endpoints", "hooks", "mixed")}
@@ -89,6 +90,7 @@ def test_each_field_update_sends_only_that_field_and_rerun_costs_one_get(simulat
     assert len(simulator.requests) == len(wanted)
 
 
+@pytest.mark.smoke
 def test_check_mode_writes_nothing_and_predicts_the_real_run(simulator, runner):
     running = add(simulator, "nb-running", status="RUNNING")
     stopped = add(simulator, "nb-stopped")
@@ -117,6 +119,7 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(simulator, runner):
     assert simulator.notebook(stopped)["status"] == "RUNNING" and simulator.notebook(to_stop)["status"] == "STOPPED"
 
 
+@pytest.mark.smoke
 def test_running_instance_needs_allow_restart_and_then_is_stopped_updated_started(simulator, runner):
     simulator.transition_seconds = 0.3  # real STOPPING and STARTING phases for the module to wait through
     refused = add(simulator, "nb-refused", status="RUNNING")

@@ -17,6 +17,7 @@ def add(sim, name, status="STOPPED", **kwargs):
     return sim.add_notebook(name=name, status=status, flavor=SMALL, **kwargs)["id"]
 
 
+@pytest.mark.smoke
 def test_unknown_id_and_rejected_credentials_fail_with_the_service_error(simulator, runner):
     nb_id = add(simulator, "nb-auth")
     run = runner.playbook([

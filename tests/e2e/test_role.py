@@ -35,6 +35,7 @@ def loop_result(run):
     return found[-1]["result"]
 
 
+@pytest.mark.smoke
 def test_role_applies_two_notebooks_then_reruns_unchanged(simulator, ansible):
     stopped = simulator.add_notebook(name="team-a", status="STOPPED", capacity=5)
     running = simulator.add_notebook(name="team-b", status="RUNNING", description="old")

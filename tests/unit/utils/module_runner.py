@@ -9,10 +9,22 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+from unittest import mock
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from ansible.module_utils import basic
+
+try:
+    from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19 and later
+except ImportError:
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        """The module args for AnsibleModule instances created within this context (ansible-core 2.16 to 2.18)."""
+        payload = json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode()
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", payload):
+            yield
 
 from modelarts_simulator import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY  # pylint: disable=wrong-import-order
 
