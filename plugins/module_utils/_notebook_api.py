@@ -42,7 +42,7 @@ class NotebookAPI:
     def stop(self, notebook_id):
         return self.client.request("POST", self.client.project_path("notebooks", notebook_id, "stop"), "Stopping notebook instance %s" % notebook_id)
 
-    def list(self, name=None, status=None, sort_key=None, sort_dir=None):
+    def list(self, name=None, status=None, sort_key=None, sort_dir=None, workspace_id=None):
         """Every instance the list call returns for these filters, paging with the largest page.
 
         An instance created or deleted while paging shifts the pages: one seen twice is kept once.
@@ -50,7 +50,8 @@ class NotebookAPI:
         found, seen, offset = [], set(), 0
         what = "Listing notebook instances" + ("" if name is None else " named like %r" % name)
         while True:
-            params = [("limit", PAGE_SIZE), ("offset", offset), ("name", name), ("status", status), ("sort_key", sort_key), ("sort_dir", sort_dir)]
+            params = [("limit", PAGE_SIZE), ("offset", offset), ("name", name), ("status", status), ("sort_key", sort_key), ("sort_dir", sort_dir),
+                      ("workspace_id", workspace_id)]
             page = self.client.request("GET", self.client.project_path("notebooks"), "%s (offset %d)" % (what, offset), params=params)
             data = page.get("data") or []
             for instance in data:
