@@ -8,6 +8,7 @@ import yaml
 from ansible_e2e import Ansible, api_requests, write_requests
 
 TASK = "Apply the notebook definitions"
+FAIL_TASK = "Fail naming each notebook definition that failed"
 FLAVOR = "modelarts.vm.cpu.8u"
 
 
@@ -30,9 +31,31 @@ def connection_vars(ansible):
 
 
 def loop_result(run):
+    """The per-definition results of the role's last batch."""
     found = [r for r in run.results if r["task"].endswith(TASK)]
     assert found, run.describe()
     return found[-1]["result"]
+
+
+def role_task(run, name):
+    found = [r for r in run.results if r["task"].endswith(name)]
+    assert found, run.describe()
+    return found[-1]
+
+
+def windows(sim, notebooks):
+    """(first, last) arrival time of the requests about each notebook."""
+    return [(min(r.time for r in api_requests(sim, nb["id"])), max(r.time for r in api_requests(sim, nb["id"]))) for nb in notebooks]
+
+
+def max_overlap(spans):
+    """The largest number of spans open at one moment."""
+    events = sorted([(start, 1) for start, dummy in spans] + [(end, -1) for dummy, end in spans], key=lambda e: (e[0], e[1]))
+    current = peak = 0
+    for dummy, step in events:
+        current += step
+        peak = max(peak, current)
+    return peak
 
 
 @pytest.mark.smoke
@@ -104,3 +127,105 @@ def test_bad_role_input_fails_before_any_request(simulator, ansible, bad_vars, m
     assert not [r for r in run.results if r["task"].endswith(TASK)], "the role's task ran"
     assert simulator.requests == []
     assert simulator.auth.secret_key not in run.output
+
+
+def test_role_applies_definitions_concurrently(simulator, ansible, tmp_path):
+    """Ten notebooks that each need stop, update and start with 2 s transitions: the simulator's log shows their
+    restarts interleaved (not one after the other), and each converged."""
+    simulator.transition_seconds = 2
+    notebooks = [simulator.add_notebook(name="fleet-%d" % i, status="RUNNING") for i in range(10)]
+    definitions = [{"id": nb["id"], "flavor": FLAVOR} for nb in notebooks]
+    async_dir = tmp_path / "async"
+    playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions, modelarts_allow_restart=True))
+    run = ansible.playbook(playbook=playbook, env={"ANSIBLE_ASYNC_DIR": str(async_dir)})
+    assert run.rc == 0, run.describe()
+    for nb in notebooks:
+        live = simulator.notebook(nb["id"])
+        assert (live["flavor"], live["status"]) == (FLAVOR, "RUNNING")
+        assert [w.path.rsplit("/", 1)[-1] for w in write_requests(simulator, nb["id"])] == ["stop", nb["id"], "start"]
+    # Each notebook spends at least two transitions (4 s) between its first and last request; in a row the
+    # spans would never overlap.
+    spans = windows(simulator, notebooks)
+    assert max_overlap(spans) >= 2, spans
+    # Requests of different notebooks interleave: some notebook's requests arrive between another's first and last.
+    log = [r.notebook_id for r in simulator.requests if r.notebook_id]
+    switches = sum(1 for a, b in zip(log, log[1:]) if a != b)
+    assert switches > len(notebooks) - 1, log
+    results = loop_result(run)["results"]
+    assert [r["item"]["item"]["id"] for r in results] == [nb["id"] for nb in notebooks]
+    assert all(r["actions"] == ["stop", "update", "start"] for r in results)
+    # The job files are removed once read.
+    assert not async_dir.exists() or os.listdir(async_dir) == []
+
+
+def test_role_concurrency_limit(simulator, ansible):
+    """modelarts_concurrency: 2 over five notebooks: never more than two in progress at once, in three batches."""
+    simulator.transition_seconds = 0.5
+    notebooks = [simulator.add_notebook(name="limit-%d" % i, status="RUNNING") for i in range(5)]
+    definitions = [{"id": nb["id"], "description": "limited"} for nb in notebooks]
+    playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions, modelarts_allow_restart=True,
+                                           modelarts_concurrency=2))
+    run = ansible.playbook(playbook=playbook)
+    assert run.rc == 0, run.describe()
+    assert all(simulator.notebook(nb["id"])["description"] == "limited" for nb in notebooks)
+    assert max_overlap(windows(simulator, notebooks)) <= 2
+    spans = windows(simulator, notebooks)
+    # Batches in order: [0, 1], [2, 3], [4].
+    assert max(spans[0][1], spans[1][1]) < min(spans[2][0], spans[3][0])
+    assert max(spans[2][1], spans[3][1]) < spans[4][0]
+
+
+def test_a_failing_definition_does_not_stop_the_others(simulator, ansible):
+    running = simulator.add_notebook(name="busy", status="RUNNING")
+    first = simulator.add_notebook(name="first", status="STOPPED")
+    last = simulator.add_notebook(name="last", status="STOPPED")
+    definitions = [
+        {"id": first["id"], "description": "converged"},
+        {"id": "no-such-notebook", "description": "x"},
+        {"name": "busy", "flavor": FLAVOR},  # running, without allow_restart
+        {"id": last["id"], "description": "converged"},
+    ]
+    playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions, modelarts_concurrency=3))
+    run = ansible.playbook(playbook=playbook)
+    assert run.rc != 0, run.describe()
+    for nb in (first, last):
+        assert simulator.notebook(nb["id"])["description"] == "converged"
+    assert simulator.notebook(running["id"])["flavor"] != FLAVOR
+    assert write_requests(simulator, running["id"]) == []
+    failure = role_task(run, FAIL_TASK)
+    assert failure["status"] == "failed", run.describe()
+    msg = failure["result"]["msg"]
+    assert msg.startswith("2 of 4 notebook definitions failed: "), msg
+    assert "no-such-notebook: Reading notebook instance no-such-notebook failed: HTTP 400 ModelArts.6309" in msg
+    assert "busy: " in msg and "allow_restart" in msg
+    assert simulator.auth.secret_key not in run.output
+
+
+def test_check_mode_and_diff(simulator, ansible, tmp_path):
+    stopped = simulator.add_notebook(name="check-a", status="STOPPED", description="old")
+    running = simulator.add_notebook(name="check-b", status="RUNNING")
+    definitions = [{"id": stopped["id"], "description": "new"}, {"id": running["id"], "flavor": FLAVOR, "allow_restart": True},
+                   {"id": "missing-id", "description": "x"}]
+    async_dir = tmp_path / "async"
+    playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions))
+    run = ansible.playbook(playbook=playbook, check=True, diff=True, env={"ANSIBLE_ASYNC_DIR": str(async_dir)})
+    assert write_requests(simulator) == []
+    assert simulator.notebook(stopped["id"])["description"] == "old"
+    results = loop_result(run)["results"]
+    by_id = {r["item"]["item"]["id"]: r for r in results}
+    assert by_id[stopped["id"]]["changed"] and by_id[stopped["id"]]["actions"] == ["update"]
+    assert by_id[stopped["id"]]["diff"] == {"before": {"description": "old"}, "after": {"description": "new"}}
+    assert by_id[running["id"]]["actions"] == ["stop", "update", "start"]
+    assert by_id["missing-id"]["failed"]
+    # --diff shows each notebook's change, and check mode still reports the failure at the end.
+    assert '-    "description": "old"' in run.stdout and '+    "description": "new"' in run.stdout
+    assert "1 of 3 notebook definitions failed: missing-id" in role_task(run, FAIL_TASK)["result"]["msg"]
+    assert not async_dir.exists() or os.listdir(async_dir) == []
+
+
+def test_concurrency_below_one_fails_before_any_request(simulator, ansible):
+    nb = simulator.add_notebook(name="x", status="STOPPED")
+    playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=[{"id": nb["id"]}], modelarts_concurrency=0))
+    run = ansible.playbook(playbook=playbook)
+    assert run.rc != 0 and "modelarts_concurrency must be 1 or more, got 0" in run.output, run.describe()
+    assert simulator.requests == []
