@@ -162,7 +162,8 @@ class ModelArtsClient:
         except requests.exceptions.SSLError as error:
             raise ModelArtsError(attempted, reason="TLS error talking to %s: %s" % (self.endpoint, _root_cause(error)))
         except requests.exceptions.Timeout as error:
-            raise ModelArtsError(attempted, reason="no answer within %s seconds from %s (%s)" % (self.timeout, self.endpoint, _root_cause(error)), transient=True)
+            raise ModelArtsError(attempted, reason="no answer within %s seconds from %s (%s)" % (self.timeout, self.endpoint, _root_cause(error)),
+                                 transient=True)
         except requests.exceptions.RequestException as error:
             raise ModelArtsError(attempted, reason="could not reach %s: %s" % (self.endpoint, _root_cause(error)), transient=True)
         return self._decode(response, attempted)

@@ -183,14 +183,14 @@ class NotebookActions:
         may have been applied the instance is looked for by exact name before the create is sent again."""
         name = body["name"]
 
-        def read_back(_):
+        def read_back(dummy):
             matches = self.api.find_by_name(name, workspace_id)[0]
             if len(matches) > 1:
                 raise ModuleError("after a create of notebook instance %r that may have been applied, %d instances have that name "
                                   "(ids: %s): give id to choose one" % (name, len(matches), ", ".join(sorted(nb.get("id", "?") for nb in matches))))
             return matches[0] if matches else None
 
-        self.instance = write_with_read_back(self.api.client, None, lambda _, resending: self.api.create(body), read_back,
+        self.instance = write_with_read_back(self.api.client, None, lambda nothing, resending: self.api.create(body), read_back,
                                              lambda found: found is not None)
         self.done.append("create")
         return self.instance

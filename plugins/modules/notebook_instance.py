@@ -188,13 +188,13 @@ options:
     description:
       - The workspace of the instance. When creating, the service's default is the default workspace, V(0).
       - With O(name), only instances of this workspace are looked up.
-      - Can only be set when the instance is created: on an existing instance a different workspace is a failure.
+      - Can only be set when the instance is created; on an existing instance a different workspace is a failure.
     type: str
     version_added: 1.1.0
   pool_id:
     description:
       - The dedicated resource pool a new instance runs in (C(pool.id)).
-      - Can only be set when the instance is created: on an existing instance a different pool is a failure.
+      - Can only be set when the instance is created; on an existing instance a different pool is a failure.
     type: str
     version_added: 1.1.0
   auto_stop:

@@ -8,7 +8,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible_e2e import REPO_DIR, Ansible, module_task, write_requests
-from modelarts_simulator import Simulator
+from modelarts_simulator import DEFAULT_AUTH_TOKEN, Simulator
 
 CREDENTIAL_TYPE = os.path.join(REPO_DIR, "extensions", "awx", "credential_type.yml")
 EXAMPLE = os.path.join(REPO_DIR, "examples", "awx_credential_type.yml")
@@ -64,14 +64,14 @@ def test_aksk_credential_with_empty_optional_inputs(simulator, tmp_path):
 
 def test_iam_token_credential(simulator, tmp_path):
     """An IAM token with the access key inputs left empty."""
-    env = render_env(load_credential_type(), {"project_id": simulator.project_id, "auth_token": "sim-iam-token",
+    env = render_env(load_credential_type(), {"project_id": simulator.project_id, "auth_token": DEFAULT_AUTH_TOKEN,
                                               "endpoint": simulator.url})
     assert env["HW_ACCESS_KEY"] == env["HW_SECRET_KEY"] == ""
     nb = simulator.add_notebook(name="awx-iam", status="STOPPED")
     run = Ansible(simulator, tmp_path).playbook([_update_task(nb["id"], "set with a token")], connection="none", env=env)
     assert run.rc == 0, run.describe()
     assert simulator.notebook(nb["id"])["description"] == "set with a token"
-    assert "sim-iam-token" not in run.output
+    assert DEFAULT_AUTH_TOKEN not in run.output
 
 
 def test_temporary_credential_with_security_token(tmp_path):

@@ -37,8 +37,8 @@ def test_flavor_filters_and_switchable_flavors(simulator, runner):
     assert {f["id"] for f in run["dedicated"]["flavors"]} == {f["id"] for f in notebook_flavors if f["_type"] == "DEDICATED"}
     switchable = {f["id"] for f in run["switchable by name"]["flavors"]}
     assert switchable and "modelarts.vm.cpu.2u" not in switchable
-    assert {f["id"] for f in run["switchable by id"]["flavors"]} == {f["id"] for f in run["switchable by name"]["flavors"]
-                                                                    if f["category"] == "CPU"}
+    cpu = {f["id"] for f in run["switchable by name"]["flavors"] if f["category"] == "CPU"}
+    assert {f["id"] for f in run["switchable by id"]["flavors"]} == cpu
     assert run.status("unknown notebook") == "failed" and "no notebook instance is named 'team-b'" in run["unknown notebook"]["msg"]
     assert all(not run[name]["changed"] for name in ("all", "gpu", "switchable by id"))
 

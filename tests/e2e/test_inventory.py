@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from ansible_e2e import BIN_DIR, REPO_DIR, Ansible, write_requests
+from modelarts_simulator import DEFAULT_AUTH_TOKEN
 from test_awx_credential_type import load_credential_type, render_env
 
 EXAMPLE_INVENTORY = os.path.join(REPO_DIR, "examples", "fleet.modelarts.yml")
@@ -134,11 +135,11 @@ def test_awx_credential_reaches_the_plugin(simulator, ansible):
     run = ansible_inventory(ansible, inventory_file(ansible, "plugin: hwcloud.modelarts.notebooks\n"), env=env)
     assert set(listed(run)["_meta"]["hostvars"]) == {"awx-nb"}
     assert simulator.auth.secret_key not in run.output
-    iam = render_env(load_credential_type(), {"project_id": simulator.project_id, "auth_token": "sim-iam-token", "endpoint": simulator.url})
+    iam = render_env(load_credential_type(), {"project_id": simulator.project_id, "auth_token": DEFAULT_AUTH_TOKEN, "endpoint": simulator.url})
     run = ansible_inventory(ansible, inventory_file(ansible, "plugin: hwcloud.modelarts.notebooks\n"), env=iam)
     assert set(listed(run)["_meta"]["hostvars"]) == {"awx-nb"}
-    assert "sim-iam-token" not in run.output
-    assert all(r.headers.get("X-Auth-Token") == "sim-iam-token" for r in list_requests(simulator)[1:])
+    assert DEFAULT_AUTH_TOKEN not in run.output
+    assert all(r.headers.get("X-Auth-Token") == DEFAULT_AUTH_TOKEN for r in list_requests(simulator)[1:])
 
 
 def test_example_rolling_update_over_a_group(simulator, ansible):

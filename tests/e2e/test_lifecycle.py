@@ -81,7 +81,7 @@ def test_delete_by_name_waits_until_gone_and_a_rerun_is_ok(simulator, runner):
     assert first["delete"]["changed"] is True and first["delete"]["actions"] == ["delete"]
     assert first["delete"]["diff"]["after"] == {} and first["delete"]["diff"]["before"]["name"] == "team-a-dev"
     assert named(simulator, "team-a-dev") == [] and [nb["id"] for nb in simulator.notebooks()] == [keep]
-    assert [c for c in writes(simulator)] == [("DELETE", "/" + first["delete"]["diff"]["before"]["id"])]
+    assert writes(simulator) == [("DELETE", "/" + first["delete"]["diff"]["before"]["id"])]
 
     simulator.clear_requests()
     second = runner.playbook([task])
@@ -108,7 +108,7 @@ def test_failed_creates_and_deletes_fail_with_the_reason(simulator, runner):
     assert "set wait=true" in run["stopped without wait"]["msg"]
     assert "volume.category cannot be changed after creation" in run["create-only"]["msg"]
     assert "is DELETE_FAILED (fail_reason: volume busy): it cannot be changed" in run["failed status"]["msg"]
-    assert not [r for r in write_requests(simulator, intact)]
+    assert not write_requests(simulator, intact)
     assert len(named(simulator, "other")) == 0
 
 

@@ -30,7 +30,8 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from modelarts_catalog import (DEFAULT_FLAVORS, DEFAULT_IMAGES, FLAVOR_CATALOG, FLAVOR_CATEGORIES, FLAVOR_TYPES,  # noqa: F401
+# DEFAULT_FLAVORS and DEFAULT_IMAGES are re-exported: the tests import them from here.
+from modelarts_catalog import (DEFAULT_FLAVORS, DEFAULT_IMAGES, FLAVOR_CATALOG, FLAVOR_CATEGORIES, FLAVOR_TYPES,  # noqa: F401  pylint: disable=unused-import
                                IMAGE_CATALOG, IMAGE_SERVICE_TYPES, IMAGE_TYPES, INSTANCE_IMAGE_KEYS, image_details, normalize_flavor)
 
 DEFAULT_PROJECT_ID = "0123456789abcdef0123456789abcdef"
@@ -952,8 +953,8 @@ class NotebookStore:
                 nb["pool"] = {"id": body["pool_id"], "name": body["pool_id"]}
             now = _now_ms()
             nb["lease"].update(lease, create_at=now, update_at=now)
-            nb["_extra"].update({k: copy.deepcopy(v) for k, v in body.items() if k in ("affinity", "data_volumes", "custom_spec",
-                                                                                      "public_network_config", "run_user", "user_vpc")})
+            kept = ("affinity", "data_volumes", "custom_spec", "public_network_config", "run_user", "user_vpc")
+            nb["_extra"].update({k: copy.deepcopy(v) for k, v in body.items() if k in kept})
             if volume.get("id") or volume.get("uri"):
                 nb["_extra"]["volume"] = {k: volume[k] for k in ("id", "uri") if k in volume}
             if self._next_create:
@@ -1093,7 +1094,7 @@ class NotebookStore:
         """Removes the tags named by key (their values are not compared); unknown keys are ignored."""
         with self.lock:
             nb, tags = self._tags_of(notebook_id, body, query)
-            keys = {key for key, _ in tags}
+            keys = {key for key, dummy in tags}
             nb["tags"] = [t for t in nb["tags"] if t["key"] not in keys]
 
 

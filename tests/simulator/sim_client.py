@@ -8,9 +8,7 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
-AK = "AKSIMULATOR0000000001"
-SK = "sim-secret-key"
-PROJECT = "0123456789abcdef0123456789abcdef"
+from modelarts_simulator import DEFAULT_ACCESS_KEY as AK, DEFAULT_SECRET_KEY as SK
 
 
 def call(sim, method, path, query=None, body=None, ak=AK, sk=SK, security_token=None, sdk_date=None, raw=None, send_body=None,

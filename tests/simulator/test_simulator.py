@@ -13,8 +13,8 @@ import uuid
 import pytest
 import requests
 
-from modelarts_simulator import DEFAULT_IMAGES, SignatureVerifier, Simulator
-from sim_client import AK, PROJECT, call, error_code, wait_for
+from modelarts_simulator import DEFAULT_AUTH_TOKEN, DEFAULT_IMAGES, DEFAULT_PROJECT_ID as PROJECT, SignatureVerifier, Simulator
+from sim_client import AK, call, error_code, wait_for
 
 SIMULATOR_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "modelarts_simulator.py")
 OTHER_IMAGE = "278e88d1-5b71-4766-8502-b3ba72e824d9"
@@ -363,7 +363,7 @@ def test_a_security_token_with_a_permanent_key_is_rejected(simulator):
 
 def test_iam_token_is_accepted_and_a_wrong_one_is_401(simulator):
     url = "%s/v1/%s/notebooks" % (simulator.url, PROJECT)
-    assert requests.get(url, headers={"X-Auth-Token": "sim-iam-token"}, timeout=10).status_code == 200
+    assert requests.get(url, headers={"X-Auth-Token": DEFAULT_AUTH_TOKEN}, timeout=10).status_code == 200
     wrong = requests.get(url, headers={"X-Auth-Token": "sim-iam-token-x"}, timeout=10)
     assert (wrong.status_code, error_code(wrong)) == (401, "APIGW.0301")
 

@@ -4,8 +4,8 @@ import collections
 
 import pytest
 
-from modelarts_simulator import DEFAULT_FLAVORS, DEFAULT_IMAGES, IMAGE_CATALOG, Simulator
-from sim_client import PROJECT, call, error_code
+from modelarts_simulator import DEFAULT_FLAVORS, DEFAULT_IMAGES, DEFAULT_PROJECT_ID as PROJECT, IMAGE_CATALOG, Simulator
+from sim_client import call, error_code
 
 FLAVOR_KEYS = {"id", "name", "arch", "category", "description", "feature", "free", "sold_out", "vcpus", "memory", "gpu", "ascend",
                "storages", "billing", "evs_max_size", "grow_support_type"}

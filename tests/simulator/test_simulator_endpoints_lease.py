@@ -9,8 +9,8 @@ import time
 import pytest
 import requests
 
-from modelarts_simulator import DEFAULT_LEASE_MS, MAX_LEASE_MS, MIN_LEASE_MS, Simulator
-from sim_client import PROJECT, call, error_code
+from modelarts_simulator import DEFAULT_LEASE_MS, DEFAULT_PROJECT_ID as PROJECT, MAX_LEASE_MS, MIN_LEASE_MS, Simulator
+from sim_client import call, error_code
 
 SIMULATOR_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "modelarts_simulator.py")
 SEED_KEYS = {"dev_service", "ssh_keys"}
@@ -150,4 +150,3 @@ def test_the_lease_is_kept_across_a_stop(simulator):
     stopped = call(simulator, "POST", "/%s/stop" % nb_id).json()["lease"]
     assert {k: stopped[k] for k in ("create_at", "duration", "enable", "type")} == \
         {k: lease[k] for k in ("create_at", "duration", "enable", "type")}
-

@@ -28,8 +28,8 @@ def create(sim, **fields):
 # ---- create ---------------------------------------------------------------------------------------------------
 def test_create_answers_creating_then_runs(simulator):
     nb = create(simulator)
-    assert (nb["status"], nb["name"], nb["flavor"], nb["feature"], nb["workspace_id"]) == ("CREATING", "new-nb", "modelarts.vm.cpu.2u",
-                                                                                            "NOTEBOOK", "0")
+    expected = ("CREATING", "new-nb", "modelarts.vm.cpu.2u", "NOTEBOOK", "0")
+    assert (nb["status"], nb["name"], nb["flavor"], nb["feature"], nb["workspace_id"]) == expected
     assert nb["image"] == dict(DEFAULT_IMAGES[IMAGE], id=IMAGE)
     assert nb["volume"] == {"category": "EVS", "ownership": "MANAGED", "capacity": 5, "mount_path": "/home/ma-user/work/", "status": None}
     assert [ep["dev_service"] for ep in nb["endpoints"]] == ["NOTEBOOK"] and nb["tags"] == [] and nb["token"]
@@ -49,8 +49,8 @@ def test_create_takes_every_field(simulator):
                 volume={"category": "EFS", "ownership": "DEDICATED", "id": "efs-1", "uri": "efs.example:/share"},
                 endpoints=[{"service": "SSH", "key_pair_names": ["kp-1"], "allowed_access_ips": ["192.0.2.1"]}], hooks=hooks,
                 lease={"duration": 7200000, "type": "IDLE"}, affinity={"node": {}}, run_user={"uid": 1000})
-    assert (nb["name"], nb["description"], nb["pool"], nb["workspace_id"]) == ("\u6a21\u578b-nb_1", "team A",
-                                                                                {"id": "pool-1", "name": "pool-1"}, WORKSPACE)
+    expected = ("\u6a21\u578b-nb_1", "team A", {"id": "pool-1", "name": "pool-1"}, WORKSPACE)
+    assert (nb["name"], nb["description"], nb["pool"], nb["workspace_id"]) == expected
     assert (nb["volume"]["category"], nb["volume"]["ownership"], nb["volume"]["capacity"]) == ("EFS", "DEDICATED", None)
     ssh = [ep for ep in nb["endpoints"] if ep["service"] == "SSH"]
     assert ssh[0]["ssh_keys"] == ["kp-1"] and ssh[0]["allowed_access_ips"] == ["192.0.2.1"] and ssh[0]["uri"]

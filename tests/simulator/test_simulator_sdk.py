@@ -12,10 +12,7 @@ from huaweicloudsdkmodelarts.v1 import (ContainerHooks, CreateNotebookRequest, C
                                         UpdateNotebookRequest, VolumeMountRequest)
 from huaweicloudsdkmodelarts.v1.model.config import Config as HookConfig
 
-from modelarts_simulator import Simulator
-
-AK = "AKSIMULATOR0000000001"
-SK = "sim-secret-key"
+from modelarts_simulator import DEFAULT_ACCESS_KEY as AK, DEFAULT_SECRET_KEY as SK, Simulator
 
 
 def sdk_client(sim, ak=AK, sk=SK, security_token=None, http_config=None):

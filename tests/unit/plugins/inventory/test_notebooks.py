@@ -18,6 +18,8 @@ from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.hwcloud.modelarts.plugins.inventory.notebooks import host_names, ssh_address
 
+from modelarts_simulator import DEFAULT_AUTH_TOKEN  # pylint: disable=wrong-import-order
+
 HW_VARIABLES = ("HW_REGION_NAME", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN",
                 "HW_CLOUD", "HW_MODELARTS_ENDPOINT")
 
@@ -213,7 +215,7 @@ def test_options_in_the_file_override_the_environment(simulator, monkeypatch, tm
     simulator.add_notebook(name="nb")
     monkeypatch.setenv("HW_PROJECT_ID", "wrong-project")
     monkeypatch.setenv("HW_MODELARTS_ENDPOINT", "http://127.0.0.1:1")
-    inventory = load(tmp_path, {"endpoint": simulator.url, "project_id": simulator.project_id, "auth_token": "sim-iam-token"})
+    inventory = load(tmp_path, {"endpoint": simulator.url, "project_id": simulator.project_id, "auth_token": DEFAULT_AUTH_TOKEN})
     assert set(inventory.hosts) == {"nb"}
 
 
@@ -232,20 +234,20 @@ def test_missing_credentials_fail_before_any_request(simulator, monkeypatch, tmp
         load(tmp_path, {})
     monkeypatch.delenv("HW_PROJECT_ID")
     with pytest.raises(AnsibleParserError, match="project_id .or HW_PROJECT_ID. is required"):
-        load(tmp_path, {"auth_token": "sim-iam-token"})
+        load(tmp_path, {"auth_token": DEFAULT_AUTH_TOKEN})
     assert simulator.requests == []
 
 
 def test_a_service_error_is_clear_and_keeps_secrets_out(simulator, monkeypatch, tmp_path):
     monkeypatch.setenv("HW_MODELARTS_ENDPOINT", simulator.url)
     monkeypatch.setenv("HW_PROJECT_ID", simulator.project_id)
-    monkeypatch.setenv("HW_AUTH_TOKEN", "sim-iam-token")
+    monkeypatch.setenv("HW_AUTH_TOKEN", DEFAULT_AUTH_TOKEN)
     simulator.inject_fault(method="GET", status=403, echo=True)
     with pytest.raises(AnsibleParserError) as raised:
         load(tmp_path, {})
     message = str(raised.value)
     assert "Listing notebook instances (offset 0) failed: HTTP 403" in message
-    assert "sim-iam-token" not in message and "********" in message
+    assert DEFAULT_AUTH_TOKEN not in message and "********" in message
 
 
 def test_transient_failures_are_retried(simulator, credentials, tmp_path):

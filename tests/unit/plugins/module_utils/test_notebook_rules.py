@@ -186,9 +186,8 @@ def test_create_body_holds_the_requested_fields_the_volume_and_no_auto_stop_by_d
 
 
 def test_create_body_with_a_dedicated_efs_and_auto_stop():
-    params = {"name": "nb", "flavor": "f", "image_id": "i", "volume": {"category": "EFS", "ownership": "DEDICATED", "id": "efs-1",
-                                                                        "uri": "192.0.2.1:/share"},
-              "auto_stop": {"enabled": True, "hours": 2, "type": "TIMING"}}
+    volume = {"category": "EFS", "ownership": "DEDICATED", "id": "efs-1", "uri": "192.0.2.1:/share"}
+    params = {"name": "nb", "flavor": "f", "image_id": "i", "volume": volume, "auto_stop": {"enabled": True, "hours": 2, "type": "TIMING"}}
     body = create_body(params)
     assert body["volume"] == {"category": "EFS", "ownership": "DEDICATED", "id": "efs-1", "uri": "192.0.2.1:/share"}
     assert body["lease"] == {"duration": 7200000, "type": "TIMING"} and "duration" not in body

@@ -83,7 +83,7 @@ def test_after_max_retries_the_last_failure_is_raised():
     client = Client(max_retries=2)
     with pytest.raises(ModelArtsError, match="HTTP 503"):
         write_with_read_back(client, {"id": "a"}, send, lambda r: r, lambda r: False)
-    assert len(calls) == 3 and [attempt for attempt, _ in client.pauses] == [1, 2]
+    assert len(calls) == 3 and [attempt for attempt, dummy in client.pauses] == [1, 2]
 
 
 def test_merged_keeps_fields_the_answer_does_not_hold():

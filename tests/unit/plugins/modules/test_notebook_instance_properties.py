@@ -9,7 +9,6 @@ and refuses invalid input before any request."""
 from __future__ import annotations
 
 import base64
-import json
 import string
 
 import pytest
