@@ -100,7 +100,7 @@ e2e: install
 	@echo "==> End-to-end tests against the installed collection"
 	@test -d tests/e2e || { echo "tests/e2e is missing: no end-to-end tests to run" >&2; exit 1; }
 	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_DIR) ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
-	  python -m pytest tests/e2e -q -n $(E2E_WORKERS)
+	  python -m pytest tests/e2e tests/simulator -q -n $(E2E_WORKERS)
 
 # The example playbook run twice (changed, then unchanged): against the simulator, or the real
 # cloud when HW_ACCESS_KEY or HW_AUTH_TOKEN is set (tools/demo.py).
