@@ -72,7 +72,6 @@ notes:
 seealso:
   - module: hwcloud.modelarts.notebook_instance
   - module: hwcloud.modelarts.notebook_instance_info
-  - role: hwcloud.modelarts.notebooks
 """
 
 EXAMPLES = r"""
