@@ -12,7 +12,8 @@ writes it to benchmarks/results.md, keeping that file's History section.
 Iteration counts (environment): BENCH_ITERATIONS (tasks of each kind in the uri/SDK play, 30),
 BENCH_BARE_ITERATIONS (bare processes of each kind, 15), BENCH_REPEATS (request-count and scale
 repetitions, 5 and 3), BENCH_WAIT_REPEATS (3), BENCH_TRANSITIONS (seconds, "2,10"),
-BENCH_SCALE (notebook counts, "10,100,1000,5000").
+BENCH_SCALE (notebook counts, "10,100,1000,5000"), BENCH_FLEET_SIZE (20), BENCH_FLEET_REPEATS (2),
+BENCH_FLEET_TRANSITION (seconds, 2), BENCH_INVENTORY_SCALE ("120,1000,5000"); BENCH_ONLY selects steps.
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ SCALE_REPEATS = env_int("BENCH_SCALE_REPEATS", 3)
 WAIT_REPEATS = env_int("BENCH_WAIT_REPEATS", 3)
 TRANSITIONS = env_numbers("BENCH_TRANSITIONS", "2,10", float)
 SCALE = env_numbers("BENCH_SCALE", "10,100,1000,5000", int)
+FLEET_SIZE = env_int("BENCH_FLEET_SIZE", 20)
+FLEET_REPEATS = env_int("BENCH_FLEET_REPEATS", 2)
+FLEET_TRANSITION = float(os.environ.get("BENCH_FLEET_TRANSITION") or 2)
+INVENTORY_SCALE = env_numbers("BENCH_INVENTORY_SCALE", "120,1000,5000", int)
 
 
 # ---- statistics and formatting ------------------------------------------------------------------
@@ -405,6 +410,125 @@ def scale(bench, rows):
                      "linear in pages (last <= 1.5 × before)", "linear" if linear else "NOT linear"))
 
 
+# ---- fleets: the role over many notebooks, the inventory plugin ----------------------------------
+def ansible_env(bench, extra=None):
+    env = clean_env()
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false", "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_LOCAL_TEMP": os.path.join(bench.workdir, "local_tmp"), "ANSIBLE_REMOTE_TMP": os.path.join(bench.workdir, "remote_tmp"),
+        "ANSIBLE_ASYNC_DIR": os.path.join(bench.workdir, "async"), "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+        "HW_MODELARTS_ENDPOINT": bench.sim.url, "HW_PROJECT_ID": bench.sim.project_id,
+        "HW_ACCESS_KEY": DEFAULT_ACCESS_KEY, "HW_SECRET_KEY": DEFAULT_SECRET_KEY,
+    })
+    env.update(extra or {})
+    return env
+
+
+def role_run(bench, ids, description):
+    """One ansible-playbook run of the role over these notebooks (each needs stop, update, start); its wall time."""
+    bench.plays += 1
+    base = os.path.join(bench.workdir, "fleet%02d" % bench.plays)
+    definitions = [{"id": nb_id, "description": description} for nb_id in ids]
+    play = {"name": "fleet", "hosts": "localhost", "gather_facts": False,
+            "roles": [{"role": "hwcloud.modelarts.notebooks", "vars": {"modelarts_notebooks": definitions, "modelarts_allow_restart": True}}]}
+    with open(base + ".yml", "w", encoding="utf-8") as handle:
+        json.dump([play], handle, indent=1)
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
+               "-e", "ansible_python_interpreter=%s" % sys.executable, base + ".yml"]
+    bench.sim.clear_requests()
+    with open(base + ".log", "w", encoding="utf-8") as log:
+        start = time.perf_counter()
+        code = subprocess.call(command, env=ansible_env(bench), stdout=log, stderr=subprocess.STDOUT, cwd=bench.workdir)
+        seconds = time.perf_counter() - start
+    if code:
+        raise RuntimeError("the role failed (exit %s); see %s.log" % (code, base))
+    requests = bench.sim.requests
+    spans = []
+    for nb_id in ids:
+        times = [r.time for r in requests if r.notebook_id == nb_id]
+        spans.append((min(times), max(times)))
+    return seconds, len(requests), overlap(spans)
+
+
+def overlap(spans):
+    """The largest number of notebooks in progress (between their first and last request) at one moment."""
+    current = peak = 0
+    for dummy, step in sorted([(a, 1) for a, dummy in spans] + [(b, -1) for dummy, b in spans]):
+        current += step
+        peak = max(peak, current)
+    return peak
+
+
+def role_fleet(bench, rows):
+    """6. The role over N notebooks that each need stop, update and start, against the same role over 1, in the same run."""
+    sim = bench.sim
+    sim.reset()
+    sim.transition_seconds = FLEET_TRANSITION
+    ids = sim.bulk_add(FLEET_SIZE + 1, prefix="fleet-", status="RUNNING")
+    single, fleet = [], []
+    try:
+        for repeat in range(FLEET_REPEATS):
+            # Alternated, so that load from elsewhere hits both alike; a new description each time forces the restart.
+            single.append(role_run(bench, ids[-1:], "single %d" % repeat))
+            fleet.append(role_run(bench, ids[:FLEET_SIZE], "fleet %d" % repeat))
+    finally:
+        sim.transition_seconds = 0
+    one, many = summary([r[0] for r in single]), summary([r[0] for r in fleet])
+    ratio = many["median"] / one["median"]
+    rows.append(("6 role fleet", "role over 1 notebook (stop, update, start; %g s transitions)" % FLEET_TRANSITION, secs(one["median"]),
+                 "%s; %d requests" % (spread(one), single[-1][1]), "", ""))
+    rows.append(("6 role fleet", "role over %d notebooks, modelarts_concurrency 10" % FLEET_SIZE, secs(many["median"]),
+                 "%s; %d requests; at most %d notebooks in progress at once" % (spread(many), fleet[-1][1], max(r[2] for r in fleet)),
+                 "in a row: about %s (%d × 1)" % (secs(FLEET_SIZE * one["median"]), FLEET_SIZE), ""))
+    rows.append(("6 ratio", "role over %d / role over 1, medians of the same run" % FLEET_SIZE, "%.2f" % ratio,
+                 "per repeat: %s" % ", ".join("%.2f" % (f[0] / s[0]) for s, f in zip(single, fleet)), "<= 3.00",
+                 "met" if ratio <= 3 else "MISSED"))
+
+
+def inventory_scale(bench, rows):
+    """7. ansible-inventory --list over the inventory plugin: requests, time and peak memory; a cached run."""
+    sim = bench.sim
+    inventory = os.path.join(bench.workdir, "bench.modelarts.yml")
+    cached = os.path.join(bench.workdir, "cached.modelarts.yml")
+    cache_dir = os.path.join(bench.workdir, "inventory-cache")
+    with open(inventory, "w", encoding="utf-8") as handle:
+        handle.write("plugin: hwcloud.modelarts.notebooks\nkeyed_groups:\n  - key: modelarts_status | lower\n    prefix: status\n")
+    with open(cached, "w", encoding="utf-8") as handle:
+        handle.write("plugin: hwcloud.modelarts.notebooks\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
+                     "cache_connection: %s\ncache_timeout: 3600\n" % cache_dir)
+    program = os.path.join(os.path.dirname(sys.executable), "ansible-inventory")
+    env = ansible_env(bench)
+    for count in INVENTORY_SCALE:
+        sim.reset()
+        sim.bulk_add(count, prefix="inv-")
+        pages = math.ceil(count / PAGE_SIZE)
+        runs = []
+        for dummy in range(SCALE_REPEATS):
+            sim.clear_requests()
+            seconds, rss, output = bench.process([sys.executable, program, "-i", inventory, "--list"], env)
+            hosts = len(json.loads(output)["_meta"]["hostvars"])
+            runs.append((seconds, rss, len(sim.requests), hosts))
+        made = max(r[2] for r in runs)
+        listed = {r[3] for r in runs}
+        timing = summary([r[0] for r in runs])
+        rows.append(("7 inventory", "ansible-inventory --list, N=%d" % count, secs(timing["median"]),
+                     "%s; peak RSS %.1f MiB; %s hosts" % (spread(timing), statistics.median(r[1] for r in runs) / 1024,
+                                                          ", ".join(str(h) for h in sorted(listed))),
+                     "requests %d (ceil(N/50) = %d)" % (made, pages), "met" if made == pages and listed == {count} else "MISSED"))
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        sim.clear_requests()
+        fill, dummy, dummy = bench.process([sys.executable, program, "-i", cached, "--list"], env)
+        filled = len(sim.requests)
+        sim.clear_requests()
+        again = [bench.process([sys.executable, program, "-i", cached, "--list"], env) for dummy in range(SCALE_REPEATS)]
+        made = len(sim.requests)
+        timing = summary([a[0] for a in again])
+        rows.append(("7 inventory", "cached run (cache: true, jsonfile), N=%d" % count, secs(timing["median"]),
+                     "%s; peak RSS %.1f MiB; the run filling the cache: %s, %d requests" % (
+                         spread(timing), statistics.median(a[1] for a in again) / 1024, secs(fill), filled),
+                     "requests 0", "met" if made == 0 else "MISSED (%d)" % made))
+
+
 # ---- the report ---------------------------------------------------------------------------------
 def machine():
     cpu = platform.processor() or "unknown"
@@ -450,16 +574,28 @@ def render(rows, profile, started, load_before, load_after, elapsed):
     return "\n".join(intro + [""] + lines) + "\n"
 
 
-def write_results(report):
-    history = "## History\n\n(none yet)\n"
+PARTIAL = "## Latest run of "
+
+
+def write_results(report, only=None):
+    """A full run replaces everything but the History; a BENCH_ONLY run replaces only its own section."""
+    text = ""
     if os.path.exists(RESULTS):
         with open(RESULTS, encoding="utf-8") as handle:
             text = handle.read()
-        if "## History" in text:
-            history = text[text.index("## History"):]
+    history = text[text.index("## History"):] if "## History" in text else "## History\n\n(none yet)\n"
+    head = text[:text.index("## History")] if "## History" in text else ""
+    sections = re.split(r"(?m)^(?=## )", head)
+    latest = next((part for part in sections if part.startswith("## Latest run\n")), "")
+    partials = [part for part in sections if part.startswith(PARTIAL)]
+    if only:
+        heading = "%s%s (BENCH_ONLY)\n" % (PARTIAL, ", ".join(only.split(",")))
+        partials = [part for part in partials if not part.startswith(heading)] + [heading + "\n" + report + "\n"]
+    else:
+        latest, partials = "## Latest run\n\n" + report + "\n", []
     with open(RESULTS, "w", encoding="utf-8") as handle:
         handle.write("# Benchmarks\n\nWritten by `make bench` (benchmarks/bench.py); the History section is kept between runs.\n\n"
-                     "## Latest run\n\n" + report + "\n" + history)
+                     + latest + "".join(partials) + history)
 
 
 def snapshot(workdir):
@@ -489,7 +625,8 @@ def main():
     sim = Simulator(host="127.0.0.1").start()
     try:
         bench = Bench(sim, workdir)
-        steps = [(requests_per_task, (rows,)), (alternatives, (rows, profile)), (waiting, (rows,)), (scale, (rows,))]
+        steps = [(requests_per_task, (rows,)), (alternatives, (rows, profile)), (waiting, (rows,)), (scale, (rows,)),
+                 (role_fleet, (rows,)), (inventory_scale, (rows,))]
         only = os.environ.get("BENCH_ONLY")
         for step, args in steps:
             if only and step.__name__ not in only.split(","):
@@ -500,7 +637,7 @@ def main():
         sim.stop()
     report = render(rows, profile, started, load_before, os.getloadavg(), time.monotonic() - clock)
     print(report)
-    write_results(report)
+    write_results(report, os.environ.get("BENCH_ONLY"))
     if not os.environ.get("BENCH_KEEP"):
         shutil.rmtree(workdir, ignore_errors=True)
     else:
