@@ -584,8 +584,14 @@ class NotebookInstance(ModelArtsModule):
             self.decided((), {}, {})
             return
         decision = plan_delete(instance.get("status"))
+        if not decision.actions:
+            # Already being deleted (without wait): nothing to send.
+            self.decided((), {}, {})
+            return
         if self.decided(decision.actions, {key: instance.get(key) for key in ("id", "name", "status")}, {}):
             self.actions.delete(instance)
+            # Someone else may have deleted it first: changed only by what this task did.
+            self.result["changed"] = bool(self.actions.done)
 
     def create(self, not_found):
         params = self.params
