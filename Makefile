@@ -149,9 +149,9 @@ bench: install
 # ansible-playbook. Figures are printed and written to build/faults/. faults-ci, the first
 # FAULTS_CI_SCENARIOS of the same seed, is the reduced sweep that test runs.
 FAULTS_SEED ?= 20260401
-FAULTS_SCENARIOS ?= 300
+FAULTS_SCENARIOS ?= 360
 FAULTS_PLAYBOOK ?= 50
-FAULTS_CI_SCENARIOS ?= 40
+FAULTS_CI_SCENARIOS ?= 36
 FAULTS_CI_PLAYBOOK ?= 20
 .PHONY: faults faults-ci
 faults: install

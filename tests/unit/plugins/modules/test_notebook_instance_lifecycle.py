@@ -156,6 +156,23 @@ def test_a_delete_that_was_applied_is_not_sent_again(simulator, run):
     assert result["changed"] is True and simulator.notebooks() == [] and writes(simulator) == [("DELETE", "")]
 
 
+def test_an_instance_someone_else_deleted_after_it_was_read_is_not_a_failure(simulator, run):
+    nb = simulator.add_notebook(name="nb-1", status="RUNNING")
+    # Deleted by someone else as the DELETE arrives: the service answers that it does not exist.
+    simulator.inject_fault(method="DELETE", status=None, modify={"_gone": True})
+    result = run(id=nb["id"], state="absent")
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] is False and result["actions"] == [] and simulator.notebooks() == []
+
+
+def test_an_instance_already_deleting_is_not_deleted_again_without_wait(simulator, run):
+    nb = simulator.add_notebook(name="nb-1", status="RUNNING")
+    simulator.set_status(nb["id"], "DELETING")
+    result = run(id=nb["id"], state="absent", wait=False)
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] is False and result["actions"] == [] and writes(simulator) == []
+
+
 # ---- auto-stop -----------------------------------------------------------------------------------------
 def test_auto_stop_on_a_running_instance_is_renewed_without_a_restart(simulator, run):
     nb = simulator.add_notebook(name="nb-1", status="RUNNING", lease={"enable": False})
