@@ -5,7 +5,8 @@
 """Benchmarks of hwcloud.modelarts against the simulator on loopback (``make bench``).
 
 Measures requests per task, task time against ``ansible.builtin.uri`` and against a module on the
-official SDK, the overhead of waiting for transitions, and scale. Alternatives are interleaved within
+official SDK, the overhead of waiting for transitions, scale, and a notebook's life (create, rerun,
+restart, delete: requests and waiting). Alternatives are interleaved within
 one play so that load from elsewhere on the machine hits all of them alike. Prints one table and
 writes it to benchmarks/results.md, keeping that file's History section.
 
@@ -13,7 +14,8 @@ Iteration counts (environment): BENCH_ITERATIONS (tasks of each kind in the uri/
 BENCH_BARE_ITERATIONS (bare processes of each kind, 15), BENCH_REPEATS (request-count and scale
 repetitions, 5 and 3), BENCH_WAIT_REPEATS (3), BENCH_TRANSITIONS (seconds, "2,10"),
 BENCH_SCALE (notebook counts, "10,100,1000,5000"), BENCH_FLEET_SIZE (20), BENCH_FLEET_REPEATS (2),
-BENCH_FLEET_TRANSITION (seconds, 2), BENCH_INVENTORY_SCALE ("120,1000,5000"); BENCH_ONLY selects steps.
+BENCH_FLEET_TRANSITION (seconds, 2), BENCH_INVENTORY_SCALE ("120,1000,5000"), BENCH_ONLY (comma-separated
+step names: those steps alone).
 """
 
 from __future__ import annotations
@@ -410,6 +412,167 @@ def scale(bench, rows):
                      "linear in pages (last <= 1.5 × before)", "linear" if linear else "NOT linear"))
 
 
+# ---- the life of a notebook: create, rerun, restart, delete ---------------------------------------------
+# What a new notebook is created with: every create-time option that costs a call of its own (tags) or goes in the body (auto_stop).
+LIFECYCLE_FLAVOR, LIFECYCLE_IMAGE = "modelarts.vm.cpu.8u", "e1a07296-22a8-4f05-8bc8-e936c8e54202"
+LIFECYCLE_TAGS = {"team": "bench", "cost-center": "4711"}
+LIFECYCLE_AUTO_STOP = {"enabled": True, "hours": 8, "type": "IDLE"}
+
+
+def call(request):
+    """One request as the lifecycle rows name it: "GET (list)", "POST (create)", "POST tags", "DELETE", "GET (gone)"..."""
+    path = request.path.split("?", 1)[0].rstrip("/")
+    if path.endswith("/notebooks"):
+        return "GET (list)" if request.method == "GET" else "POST (create)"
+    if path.endswith("/tags/create") or path.endswith("/tags/delete"):
+        return "%s tags" % request.method
+    if request.method == "POST":
+        return "POST " + path.rsplit("/", 1)[-1]
+    if request.method == "GET" and (request.status or 200) >= 400:
+        return "GET (gone)"
+    return request.method
+
+
+def calls(requests):
+    """The calls in order, runs of the same call shortened: "GET (list), POST (create), GET ×3"."""
+    runs = []
+    for name in (call(q) for q in requests):
+        if runs and runs[-1][0] == name:
+            runs[-1][1] += 1
+        else:
+            runs.append([name, 1])
+    return ", ".join(name if count == 1 else "%s ×%d" % (name, count) for name, count in runs)
+
+
+def creating(conn, name, tags=True):
+    args = dict(conn, name=name, flavor=LIFECYCLE_FLAVOR, image_id=LIFECYCLE_IMAGE, description="lifecycle", auto_stop=LIFECYCLE_AUTO_STOP)
+    if tags:
+        args["tags"] = LIFECYCLE_TAGS
+    return args
+
+
+def lifecycle_requests(bench, rows):
+    """Lifecycle requests: in shape with tags and auto_stop, create by name and its rerun, delete and its rerun."""
+    sim = bench.sim
+    sim.reset()
+    conn = bench.connection()
+    lease = {"enable": True, "duration": LIFECYCLE_AUTO_STOP["hours"] * 3600000, "type": LIFECYCLE_AUTO_STOP["type"]}
+    shaped = sim.add_notebook(name="lc-shaped", status="RUNNING", description="same", lease=lease,
+                              tags=[{"key": k, "value": v} for k, v in LIFECYCLE_TAGS.items()])
+    in_shape = dict(conn, description="same", tags=LIFECYCLE_TAGS, auto_stop=LIFECYCLE_AUTO_STOP)
+    module = "hwcloud.modelarts.notebook_instance"
+    # (key, label, floor, the floor's calls, writes allowed): the polls of a create or delete are one at 0 s transitions.
+    kinds = [
+        ("shape-id", "in shape with tags and auto_stop, by id", 1, "GET", False),
+        ("shape-name", "in shape with tags and auto_stop, by name", 1, "GET (list)", False),
+        ("create-tags", "create by name, with tags and auto_stop", 4, "GET (list), POST (create), POST tags, 1 poll", True),
+        ("rerun-tags", "its rerun", 1, "GET (list), no write", False),
+        ("create-plain", "create by name, auto_stop without tags", 3, "GET (list), POST (create), 1 poll", True),
+        ("rerun-plain", "its rerun", 1, "GET (list), no write", False),
+        ("delete-name", "delete by name", 3, "GET (list), DELETE, 1 poll", True),
+        ("gone-name", "its rerun (nothing to delete)", 1, "GET (list), no write", False),
+        ("delete-id", "delete by id", 3, "GET, DELETE, 1 poll", True),
+        ("gone-id", "its rerun (nothing to delete)", 1, "GET, no write", False),
+    ]
+    tasks = []
+    for i in range(REPEATS):
+        tagged, plain = "lc-tagged-%d" % i, "lc-plain-%d" % i
+        tasks += [
+            task("shape-id %d" % i, module, dict(in_shape, id=shaped["id"])),
+            task("shape-name %d" % i, module, dict(in_shape, name="lc-shaped")),
+            task("create-tags %d" % i, module, creating(conn, tagged)),
+            task("rerun-tags %d" % i, module, creating(conn, tagged)),
+            dict(task("create-plain %d" % i, module, creating(conn, plain, tags=False)), register="plain_%d" % i),
+            task("rerun-plain %d" % i, module, creating(conn, plain, tags=False)),
+            task("delete-name %d" % i, module, dict(conn, name=tagged, state="absent")),
+            task("gone-name %d" % i, module, dict(conn, name=tagged, state="absent")),
+            task("delete-id %d" % i, module, dict(conn, id="{{ plain_%d.notebook.id }}" % i, state="absent")),
+            task("gone-id %d" % i, module, dict(conn, id="{{ plain_%d.notebook.id }}" % i, state="absent")),
+        ]
+    records = bench.play(tasks)
+    for key, label, floor, floor_text, writes in kinds:
+        mine = [r for r in records if r["task"].split()[0] == key]
+        counts = summary([len(r["requests"]) for r in mine])
+        wrote = [r for r in mine if any(q.method != "GET" for q in r["requests"])]
+        verdict = "at floor" if counts["max"] <= floor else "above floor by %d" % (counts["max"] - floor)
+        if wrote and not writes:
+            verdict = "MISSED: %d of %d wrote" % (len(wrote), len(mine))
+        rows.append(("lifecycle requests", label, "%d" % counts["median"], "%d – %d; last: %s" % (counts["min"], counts["max"], calls(mine[-1]["requests"])),
+                     "floor %d (%s)" % (floor, floor_text), verdict))
+
+
+def lifecycle_waiting(bench, rows):
+    """Lifecycle waiting: create, restart and delete of one notebook; task time less the simulator's transitions."""
+    sim = bench.sim
+    conn = bench.connection()
+    module = "hwcloud.modelarts.notebook_instance"
+    try:
+        for t in [0.0] + TRANSITIONS:
+            sim.reset()
+            sim.transition_seconds = t  # an instance the API creates takes the simulator's own transition time
+            # The first task of a play also pays for loading the collection: a lookup that finds nothing takes that, unmeasured.
+            tasks = [task("warm-up 0", module, dict(conn, name="lc-warm-up", state="absent"))]
+            for i in range(WAIT_REPEATS):
+                name = "lc-wait-%d" % i
+                tasks += [
+                    dict(task("create %d" % i, module, creating(conn, name)), register="nb_%d" % i),
+                    task("rerun %d" % i, module, creating(conn, name)),  # one lookup: what any task costs now
+                    task("restart %d" % i, module, dict(conn, id="{{ nb_%d.notebook.id }}" % i, description="rev %d" % i, allow_restart=True)),
+                    task("delete %d" % i, module, dict(conn, name=name, state="absent")),
+                ]
+            records = bench.play(tasks)
+            lifecycle_rows(rows, records, t)
+    finally:
+        sim.transition_seconds = 0.0
+
+
+def lifecycle_rows(rows, records, t):
+    transitions = {"create": 1, "restart": 2, "delete": 1}
+    overhead = {key: {} for key in transitions}
+    lookup = {int(r["task"].split()[1]): r["seconds"] for r in records if r["task"].split()[0] == "rerun"}
+    records = [r for r in records if r["task"].split()[0] in transitions]
+    for record in records:
+        key, i = record["task"].split()
+        overhead[key][int(i)] = record["seconds"] - transitions[key] * t
+    for key, label in (("create", "create by name, with tags and auto_stop"), ("delete", "delete by name"),
+                       ("restart", "stop+update+start of the same notebook")):
+        mine = [r for r in records if r["task"].split()[0] == key]
+        stats = summary(list(overhead[key].values()))
+        parts = [lifecycle_parts(r, t) for r in mine]
+        target = 1 + 0.1 * transitions[key] * t
+        beyond = statistics.median(overhead[key][i] - lookup[i] for i in overhead[key])
+        detail = ("; %s requests (last: %s); of it: before 1st request %s, polls past the ends %s, after last request %s; "
+                  "beyond a lookup-only task (the create's rerun, %s), paired: %+.3f s") % (
+            "%d – %d" % (min(len(r["requests"]) for r in mine), max(len(r["requests"]) for r in mine)), calls(mine[-1]["requests"]),
+            *(secs(statistics.median(p[i] for p in parts)) for i in range(3)), secs(statistics.median(lookup.values())), beyond)
+        count = "2 × %g s transitions" % t if transitions[key] == 2 else "%g s transition" % t
+        name = "%s, %s (task %s)" % (label, count, secs(statistics.median(r["seconds"] for r in mine)))
+        rows.append(("lifecycle waiting", name, "+%s" % secs(stats["median"]), spread(stats) + detail,
+                     "<= %s" % secs(target) if t else "(reference)", ("met" if stats["median"] <= target else "MISSED") if t else ""))
+    for key in ("create", "delete"):
+        ratios = summary([overhead[key][i] / overhead["restart"][i] for i in overhead[key] if overhead["restart"][i] > 0])
+        rows.append(("lifecycle ratio", "%s overhead / stop+update+start overhead, %g s, paired" % (key, t), "%.2f" % ratios["median"],
+                     spread(ratios, "{:.2f}".format), "one transition against two", ""))
+
+
+def lifecycle_parts(record, transition):
+    """Where a create's, restart's or delete's time goes: (task start to first request, polls past each transition's end,
+    last request to task end). A transition ends `transition` seconds after the write that began it."""
+    requests = record["requests"]
+    late = 0.0
+    ends = (("POST (create)", lambda q: isinstance(q.response, dict) and q.response.get("status") == "RUNNING"),
+            ("POST stop", lambda q: isinstance(q.response, dict) and q.response.get("status") == "STOPPED"),
+            ("POST start", lambda q: isinstance(q.response, dict) and q.response.get("status") == "RUNNING"),
+            ("DELETE", lambda q: (q.status or 200) >= 400))
+    for write, ended in ends:
+        sent = next((q.time for q in requests if call(q) == write), None)
+        seen = next((q.time for q in requests if sent is not None and q.time > sent and q.method == "GET" and call(q) != "GET (list)"
+                     and ended(q)), None)
+        if sent is not None and seen is not None:
+            late += seen - sent - transition
+    return requests[0].time - record["start"], late, record["end"] - requests[-1].time
+
+
 # ---- fleets: the role over many notebooks, the inventory plugin ----------------------------------
 def ansible_env(bench, extra=None):
     env = clean_env()
@@ -554,48 +717,44 @@ def versions():
     return ", ".join(found)
 
 
-def render(rows, profile, started, load_before, load_after, elapsed):
+def render(rows, profile, started, load_before, load_after, elapsed, only=()):
     header = ("item", "measure", "median", "spread", "floor / target / note", "result")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
     payload = ", ".join("%s %.0f KiB" % (k, v / 1024) for k, v in sorted(profile.get("payload", {}).items()))
     imports = ", ".join("%s %s" % (k, secs(v)) for k, v in profile.get("imports", {}).items())
     intro = [
-        "Run: %s UTC, %.0f s, `make bench` (iterations: %d interleaved tasks of each kind, %d bare processes, %d repeats, %d wait repeats)."
-        % (started, elapsed, ITERATIONS, BARE_ITERATIONS, REPEATS, WAIT_REPEATS),
+        "Run: %s UTC, %.0f s, `%smake bench` (iterations: %d interleaved tasks of each kind, %d bare processes, %d repeats, %d wait repeats)."
+        % (started, elapsed, "BENCH_ONLY=%s " % ",".join(only) if only else "", ITERATIONS, BARE_ITERATIONS, REPEATS, WAIT_REPEATS),
         "",
         "- Machine: %s" % machine(),
         "- Versions: %s" % versions(),
         "- Load average (1, 5, 15 min) before: %s; after: %s. Other jobs share the machine, so compare ratios, not absolute times."
         % (", ".join("%.2f" % x for x in load_before), ", ".join("%.2f" % x for x in load_after)),
-        "- AnsiballZ payloads: %s" % (payload or "not measured"),
-        "- Import time (median process): %s" % (imports or "not measured"),
-    ]
+    ] + (["- AnsiballZ payloads: %s" % payload] if payload else []) + (["- Import time (median process): %s" % imports] if imports else [])
     return "\n".join(intro + [""] + lines) + "\n"
 
 
-PARTIAL = "## Latest run of "
-
-
-def write_results(report, only=None):
-    """A full run replaces everything but the History; a BENCH_ONLY run replaces only its own section."""
-    text = ""
+def write_results(report, started, only=()):
+    """A full run becomes the Latest run; a run of some steps (BENCH_ONLY) goes on top of History, leaving the last full run
+    as the Latest run, so that no table ever shows only part of the steps as the latest."""
+    history, latest = "## History\n\n(none yet)\n", None
     if os.path.exists(RESULTS):
         with open(RESULTS, encoding="utf-8") as handle:
             text = handle.read()
-    history = text[text.index("## History"):] if "## History" in text else "## History\n\n(none yet)\n"
-    head = text[:text.index("## History")] if "## History" in text else ""
-    sections = re.split(r"(?m)^(?=## )", head)
-    latest = next((part for part in sections if part.startswith("## Latest run\n")), "")
-    partials = [part for part in sections if part.startswith(PARTIAL)]
+        if "## History" in text:
+            history = text[text.index("## History"):]
+        if "## Latest run\n\n" in text:
+            latest = text[text.index("## Latest run\n\n") + len("## Latest run\n\n"):text.index("## History") if "## History" in text else None]
     if only:
-        heading = "%s%s (BENCH_ONLY)\n" % (PARTIAL, ", ".join(only.split(",")))
-        partials = [part for part in partials if not part.startswith(heading)] + [heading + "\n" + report + "\n"]
-    else:
-        latest, partials = "## Latest run\n\n" + report + "\n", []
+        entry = "### %s: %s run alone\n\n%s\n" % (started.split()[0], ", ".join(only), report.rstrip("\n"))
+        history = history.replace("(none yet)\n", "")
+        first = history.find("\n### ")
+        history = history + "\n" + entry if first < 0 else history[:first + 1] + entry + history[first:]
+        report = latest.rstrip("\n") + "\n" if latest else "(no full run yet)\n"
     with open(RESULTS, "w", encoding="utf-8") as handle:
         handle.write("# Benchmarks\n\nWritten by `make bench` (benchmarks/bench.py); the History section is kept between runs.\n\n"
-                     + latest + "".join(partials) + history)
+                     "## Latest run\n\n" + report + "\n" + history)
 
 
 def snapshot(workdir):
@@ -619,6 +778,7 @@ def snapshot(workdir):
 def main():
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     load_before, clock = os.getloadavg(), time.monotonic()
+    only = [name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()]
     workdir = tempfile.mkdtemp(prefix="modelarts-bench-")
     snapshot(workdir)
     rows, profile = [], {}
@@ -626,18 +786,20 @@ def main():
     try:
         bench = Bench(sim, workdir)
         steps = [(requests_per_task, (rows,)), (alternatives, (rows, profile)), (waiting, (rows,)), (scale, (rows,)),
-                 (role_fleet, (rows,)), (inventory_scale, (rows,))]
-        only = os.environ.get("BENCH_ONLY")
+                 (lifecycle_requests, (rows,)), (lifecycle_waiting, (rows,)), (role_fleet, (rows,)), (inventory_scale, (rows,))]
+        unknown = set(only or ()) - {step.__name__ for step, dummy in steps}
+        if unknown:
+            sys.exit("BENCH_ONLY: no step named %s; the steps: %s" % (", ".join(sorted(unknown)), ", ".join(s.__name__ for s, dummy in steps)))
         for step, args in steps:
-            if only and step.__name__ not in only.split(","):
+            if only and step.__name__ not in only:
                 continue
             print("==> %s" % step.__doc__.split("\n", 1)[0], flush=True)
             step(bench, *args)
     finally:
         sim.stop()
-    report = render(rows, profile, started, load_before, os.getloadavg(), time.monotonic() - clock)
+    report = render(rows, profile, started, load_before, os.getloadavg(), time.monotonic() - clock, only)
     print(report)
-    write_results(report, os.environ.get("BENCH_ONLY"))
+    write_results(report, started, only)
     if not os.environ.get("BENCH_KEEP"):
         shutil.rmtree(workdir, ignore_errors=True)
     else:
