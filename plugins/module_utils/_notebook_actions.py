@@ -185,7 +185,7 @@ class NotebookActions:
         may have been applied the instance is looked for by exact name before the create is sent again."""
         name = body["name"]
 
-        def read_back(_):
+        def read_back(dummy):
             matches = self.api.find_by_name(name, workspace_id)[0]
             if len(matches) > 1:
                 raise ModuleError("after a create of notebook instance %r that may have been applied, %d instances have that name "
