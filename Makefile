@@ -149,9 +149,9 @@ bench: install
 # ansible-playbook. Figures are printed and written to build/faults/. faults-ci, the first
 # FAULTS_CI_SCENARIOS of the same seed, is the reduced sweep that test runs.
 FAULTS_SEED ?= 20260401
-FAULTS_SCENARIOS ?= 300
+FAULTS_SCENARIOS ?= 360
 FAULTS_PLAYBOOK ?= 50
-FAULTS_CI_SCENARIOS ?= 40
+FAULTS_CI_SCENARIOS ?= 36
 FAULTS_CI_PLAYBOOK ?= 20
 .PHONY: faults faults-ci
 faults: install
@@ -179,7 +179,7 @@ DOCS_REFERENCE := docs/reference
 ANTSIBULL_DOCS_FLAGS := --use-current --squash-hierarchy --output-format simplified-rst \
   --no-add-antsibull-docs-version --fail-on-error --cleanup everything
 
-.PHONY: tools-venv tools-collection docs docs-check lint ecosystem
+.PHONY: tools-venv tools-collection docs docs-check lint format ecosystem
 
 tools-venv: $(TOOLS_STAMP)
 
@@ -207,6 +207,9 @@ docs-check: tools-venv tools-collection
 	diff -ru $(DOCS_REFERENCE) $(BUILD_DIR)/docs-check || { echo "==> $(DOCS_REFERENCE) is out of date: run 'make docs' and commit it"; exit 1; }
 
 lint: tools-venv tools-collection
+	@echo "==> ruff: formatting and import order (make format applies them)"
+	$(TOOLS_BIN)/ruff format --check --diff .
+	$(TOOLS_BIN)/ruff check .
 	@echo "==> ansible-lint (production profile) on the role and the example playbooks"
 	$(TOOLS_ENV) ansible-lint roles examples
 	@echo "==> antsibull-docs lint-collection-docs"
@@ -216,6 +219,11 @@ lint: tools-venv tools-collection
 	$(TOOLS_ENV) antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 	@echo "==> Action group 'all'"
 	$(TOOLS_BIN)/python tools/check_action_group.py
+
+# Formatting and import order of the Python code (pyproject.toml), as make lint checks them.
+format: tools-venv
+	$(TOOLS_BIN)/ruff check --fix --select I .
+	$(TOOLS_BIN)/ruff format .
 
 # What Galaxy and ansible-builder make of the collection.
 ecosystem: tools-venv tools-collection build

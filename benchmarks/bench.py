@@ -5,14 +5,17 @@
 """Benchmarks of hwcloud.modelarts against the simulator on loopback (``make bench``).
 
 Measures requests per task, task time against ``ansible.builtin.uri`` and against a module on the
-official SDK, the overhead of waiting for transitions, and scale. Alternatives are interleaved within
+official SDK, the overhead of waiting for transitions, scale, and a notebook's life (create, rerun,
+restart, delete: requests and waiting). Alternatives are interleaved within
 one play so that load from elsewhere on the machine hits all of them alike. Prints one table and
 writes it to benchmarks/results.md, keeping that file's History section.
 
 Iteration counts (environment): BENCH_ITERATIONS (tasks of each kind in the uri/SDK play, 30),
 BENCH_BARE_ITERATIONS (bare processes of each kind, 15), BENCH_REPEATS (request-count and scale
 repetitions, 5 and 3), BENCH_WAIT_REPEATS (3), BENCH_TRANSITIONS (seconds, "2,10"),
-BENCH_SCALE (notebook counts, "10,100,1000,5000").
+BENCH_SCALE (notebook counts, "10,100,1000,5000"), BENCH_FLEET_SIZE (20), BENCH_FLEET_REPEATS (2),
+BENCH_FLEET_TRANSITION (seconds, 2), BENCH_INVENTORY_SCALE ("120,1000,5000"), BENCH_ONLY (comma-separated
+step names: those steps alone).
 """
 
 from __future__ import annotations
@@ -61,6 +64,10 @@ SCALE_REPEATS = env_int("BENCH_SCALE_REPEATS", 3)
 WAIT_REPEATS = env_int("BENCH_WAIT_REPEATS", 3)
 TRANSITIONS = env_numbers("BENCH_TRANSITIONS", "2,10", float)
 SCALE = env_numbers("BENCH_SCALE", "10,100,1000,5000", int)
+FLEET_SIZE = env_int("BENCH_FLEET_SIZE", 20)
+FLEET_REPEATS = env_int("BENCH_FLEET_REPEATS", 2)
+FLEET_TRANSITION = float(os.environ.get("BENCH_FLEET_TRANSITION") or 2)
+INVENTORY_SCALE = env_numbers("BENCH_INVENTORY_SCALE", "120,1000,5000", int)
 
 
 # ---- statistics and formatting ------------------------------------------------------------------
@@ -405,6 +412,286 @@ def scale(bench, rows):
                      "linear in pages (last <= 1.5 × before)", "linear" if linear else "NOT linear"))
 
 
+# ---- the life of a notebook: create, rerun, restart, delete ---------------------------------------------
+# What a new notebook is created with: every create-time option that costs a call of its own (tags) or goes in the body (auto_stop).
+LIFECYCLE_FLAVOR, LIFECYCLE_IMAGE = "modelarts.vm.cpu.8u", "e1a07296-22a8-4f05-8bc8-e936c8e54202"
+LIFECYCLE_TAGS = {"team": "bench", "cost-center": "4711"}
+LIFECYCLE_AUTO_STOP = {"enabled": True, "hours": 8, "type": "IDLE"}
+
+
+def call(request):
+    """One request as the lifecycle rows name it: "GET (list)", "POST (create)", "POST tags", "DELETE", "GET (gone)"..."""
+    path = request.path.split("?", 1)[0].rstrip("/")
+    if path.endswith("/notebooks"):
+        return "GET (list)" if request.method == "GET" else "POST (create)"
+    if path.endswith("/tags/create") or path.endswith("/tags/delete"):
+        return "%s tags" % request.method
+    if request.method == "POST":
+        return "POST " + path.rsplit("/", 1)[-1]
+    if request.method == "GET" and (request.status or 200) >= 400:
+        return "GET (gone)"
+    return request.method
+
+
+def calls(requests):
+    """The calls in order, runs of the same call shortened: "GET (list), POST (create), GET ×3"."""
+    runs = []
+    for name in (call(q) for q in requests):
+        if runs and runs[-1][0] == name:
+            runs[-1][1] += 1
+        else:
+            runs.append([name, 1])
+    return ", ".join(name if count == 1 else "%s ×%d" % (name, count) for name, count in runs)
+
+
+def creating(conn, name, tags=True):
+    args = dict(conn, name=name, flavor=LIFECYCLE_FLAVOR, image_id=LIFECYCLE_IMAGE, description="lifecycle", auto_stop=LIFECYCLE_AUTO_STOP)
+    if tags:
+        args["tags"] = LIFECYCLE_TAGS
+    return args
+
+
+def lifecycle_requests(bench, rows):
+    """Lifecycle requests: in shape with tags and auto_stop, create by name and its rerun, delete and its rerun."""
+    sim = bench.sim
+    sim.reset()
+    conn = bench.connection()
+    lease = {"enable": True, "duration": LIFECYCLE_AUTO_STOP["hours"] * 3600000, "type": LIFECYCLE_AUTO_STOP["type"]}
+    shaped = sim.add_notebook(name="lc-shaped", status="RUNNING", description="same", lease=lease,
+                              tags=[{"key": k, "value": v} for k, v in LIFECYCLE_TAGS.items()])
+    in_shape = dict(conn, description="same", tags=LIFECYCLE_TAGS, auto_stop=LIFECYCLE_AUTO_STOP)
+    module = "hwcloud.modelarts.notebook_instance"
+    # (key, label, floor, the floor's calls, writes allowed): the polls of a create or delete are one at 0 s transitions.
+    kinds = [
+        ("shape-id", "in shape with tags and auto_stop, by id", 1, "GET", False),
+        ("shape-name", "in shape with tags and auto_stop, by name", 1, "GET (list)", False),
+        ("create-tags", "create by name, with tags and auto_stop", 4, "GET (list), POST (create), POST tags, 1 poll", True),
+        ("rerun-tags", "its rerun", 1, "GET (list), no write", False),
+        ("create-plain", "create by name, auto_stop without tags", 3, "GET (list), POST (create), 1 poll", True),
+        ("rerun-plain", "its rerun", 1, "GET (list), no write", False),
+        ("delete-name", "delete by name", 3, "GET (list), DELETE, 1 poll", True),
+        ("gone-name", "its rerun (nothing to delete)", 1, "GET (list), no write", False),
+        ("delete-id", "delete by id", 3, "GET, DELETE, 1 poll", True),
+        ("gone-id", "its rerun (nothing to delete)", 1, "GET, no write", False),
+    ]
+    tasks = []
+    for i in range(REPEATS):
+        tagged, plain = "lc-tagged-%d" % i, "lc-plain-%d" % i
+        tasks += [
+            task("shape-id %d" % i, module, dict(in_shape, id=shaped["id"])),
+            task("shape-name %d" % i, module, dict(in_shape, name="lc-shaped")),
+            task("create-tags %d" % i, module, creating(conn, tagged)),
+            task("rerun-tags %d" % i, module, creating(conn, tagged)),
+            dict(task("create-plain %d" % i, module, creating(conn, plain, tags=False)), register="plain_%d" % i),
+            task("rerun-plain %d" % i, module, creating(conn, plain, tags=False)),
+            task("delete-name %d" % i, module, dict(conn, name=tagged, state="absent")),
+            task("gone-name %d" % i, module, dict(conn, name=tagged, state="absent")),
+            task("delete-id %d" % i, module, dict(conn, id="{{ plain_%d.notebook.id }}" % i, state="absent")),
+            task("gone-id %d" % i, module, dict(conn, id="{{ plain_%d.notebook.id }}" % i, state="absent")),
+        ]
+    records = bench.play(tasks)
+    for key, label, floor, floor_text, writes in kinds:
+        mine = [r for r in records if r["task"].split()[0] == key]
+        counts = summary([len(r["requests"]) for r in mine])
+        wrote = [r for r in mine if any(q.method != "GET" for q in r["requests"])]
+        verdict = "at floor" if counts["max"] <= floor else "above floor by %d" % (counts["max"] - floor)
+        if wrote and not writes:
+            verdict = "MISSED: %d of %d wrote" % (len(wrote), len(mine))
+        rows.append(("lifecycle requests", label, "%d" % counts["median"], "%d – %d; last: %s" % (counts["min"], counts["max"], calls(mine[-1]["requests"])),
+                     "floor %d (%s)" % (floor, floor_text), verdict))
+
+
+def lifecycle_waiting(bench, rows):
+    """Lifecycle waiting: create, restart and delete of one notebook; task time less the simulator's transitions."""
+    sim = bench.sim
+    conn = bench.connection()
+    module = "hwcloud.modelarts.notebook_instance"
+    try:
+        for t in [0.0] + TRANSITIONS:
+            sim.reset()
+            sim.transition_seconds = t  # an instance the API creates takes the simulator's own transition time
+            # The first task of a play also pays for loading the collection: a lookup that finds nothing takes that, unmeasured.
+            tasks = [task("warm-up 0", module, dict(conn, name="lc-warm-up", state="absent"))]
+            for i in range(WAIT_REPEATS):
+                name = "lc-wait-%d" % i
+                tasks += [
+                    dict(task("create %d" % i, module, creating(conn, name)), register="nb_%d" % i),
+                    task("rerun %d" % i, module, creating(conn, name)),  # one lookup: what any task costs now
+                    task("restart %d" % i, module, dict(conn, id="{{ nb_%d.notebook.id }}" % i, description="rev %d" % i, allow_restart=True)),
+                    task("delete %d" % i, module, dict(conn, name=name, state="absent")),
+                ]
+            records = bench.play(tasks)
+            lifecycle_rows(rows, records, t)
+    finally:
+        sim.transition_seconds = 0.0
+
+
+def lifecycle_rows(rows, records, t):
+    transitions = {"create": 1, "restart": 2, "delete": 1}
+    overhead = {key: {} for key in transitions}
+    lookup = {int(r["task"].split()[1]): r["seconds"] for r in records if r["task"].split()[0] == "rerun"}
+    records = [r for r in records if r["task"].split()[0] in transitions]
+    for record in records:
+        key, i = record["task"].split()
+        overhead[key][int(i)] = record["seconds"] - transitions[key] * t
+    for key, label in (("create", "create by name, with tags and auto_stop"), ("delete", "delete by name"),
+                       ("restart", "stop+update+start of the same notebook")):
+        mine = [r for r in records if r["task"].split()[0] == key]
+        stats = summary(list(overhead[key].values()))
+        parts = [lifecycle_parts(r, t) for r in mine]
+        target = 1 + 0.1 * transitions[key] * t
+        beyond = statistics.median(overhead[key][i] - lookup[i] for i in overhead[key])
+        detail = ("; %s requests (last: %s); of it: before 1st request %s, polls past the ends %s, after last request %s; "
+                  "beyond a lookup-only task (the create's rerun, %s), paired: %+.3f s") % (
+            "%d – %d" % (min(len(r["requests"]) for r in mine), max(len(r["requests"]) for r in mine)), calls(mine[-1]["requests"]),
+            *(secs(statistics.median(p[i] for p in parts)) for i in range(3)), secs(statistics.median(lookup.values())), beyond)
+        count = "2 × %g s transitions" % t if transitions[key] == 2 else "%g s transition" % t
+        name = "%s, %s (task %s)" % (label, count, secs(statistics.median(r["seconds"] for r in mine)))
+        rows.append(("lifecycle waiting", name, "+%s" % secs(stats["median"]), spread(stats) + detail,
+                     "<= %s" % secs(target) if t else "(reference)", ("met" if stats["median"] <= target else "MISSED") if t else ""))
+    for key in ("create", "delete"):
+        ratios = summary([overhead[key][i] / overhead["restart"][i] for i in overhead[key] if overhead["restart"][i] > 0])
+        rows.append(("lifecycle ratio", "%s overhead / stop+update+start overhead, %g s, paired" % (key, t), "%.2f" % ratios["median"],
+                     spread(ratios, "{:.2f}".format), "one transition against two", ""))
+
+
+def lifecycle_parts(record, transition):
+    """Where a create's, restart's or delete's time goes: (task start to first request, polls past each transition's end,
+    last request to task end). A transition ends `transition` seconds after the write that began it."""
+    requests = record["requests"]
+    late = 0.0
+    ends = (("POST (create)", lambda q: isinstance(q.response, dict) and q.response.get("status") == "RUNNING"),
+            ("POST stop", lambda q: isinstance(q.response, dict) and q.response.get("status") == "STOPPED"),
+            ("POST start", lambda q: isinstance(q.response, dict) and q.response.get("status") == "RUNNING"),
+            ("DELETE", lambda q: (q.status or 200) >= 400))
+    for write, ended in ends:
+        sent = next((q.time for q in requests if call(q) == write), None)
+        seen = next((q.time for q in requests if sent is not None and q.time > sent and q.method == "GET" and call(q) != "GET (list)"
+                     and ended(q)), None)
+        if sent is not None and seen is not None:
+            late += seen - sent - transition
+    return requests[0].time - record["start"], late, record["end"] - requests[-1].time
+
+
+# ---- fleets: the role over many notebooks, the inventory plugin ----------------------------------
+def ansible_env(bench, extra=None):
+    env = clean_env()
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false", "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_LOCAL_TEMP": os.path.join(bench.workdir, "local_tmp"), "ANSIBLE_REMOTE_TMP": os.path.join(bench.workdir, "remote_tmp"),
+        "ANSIBLE_ASYNC_DIR": os.path.join(bench.workdir, "async"), "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+        "HW_MODELARTS_ENDPOINT": bench.sim.url, "HW_PROJECT_ID": bench.sim.project_id,
+        "HW_ACCESS_KEY": DEFAULT_ACCESS_KEY, "HW_SECRET_KEY": DEFAULT_SECRET_KEY,
+    })
+    env.update(extra or {})
+    return env
+
+
+def role_run(bench, ids, description):
+    """One ansible-playbook run of the role over these notebooks (each needs stop, update, start); its wall time."""
+    bench.plays += 1
+    base = os.path.join(bench.workdir, "fleet%02d" % bench.plays)
+    definitions = [{"id": nb_id, "description": description} for nb_id in ids]
+    play = {"name": "fleet", "hosts": "localhost", "gather_facts": False,
+            "roles": [{"role": "hwcloud.modelarts.notebooks", "vars": {"modelarts_notebooks": definitions, "modelarts_allow_restart": True}}]}
+    with open(base + ".yml", "w", encoding="utf-8") as handle:
+        json.dump([play], handle, indent=1)
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
+               "-e", "ansible_python_interpreter=%s" % sys.executable, base + ".yml"]
+    bench.sim.clear_requests()
+    with open(base + ".log", "w", encoding="utf-8") as log:
+        start = time.perf_counter()
+        code = subprocess.call(command, env=ansible_env(bench), stdout=log, stderr=subprocess.STDOUT, cwd=bench.workdir)
+        seconds = time.perf_counter() - start
+    if code:
+        raise RuntimeError("the role failed (exit %s); see %s.log" % (code, base))
+    requests = bench.sim.requests
+    spans = []
+    for nb_id in ids:
+        times = [r.time for r in requests if r.notebook_id == nb_id]
+        spans.append((min(times), max(times)))
+    return seconds, len(requests), overlap(spans)
+
+
+def overlap(spans):
+    """The largest number of notebooks in progress (between their first and last request) at one moment."""
+    current = peak = 0
+    for dummy, step in sorted([(a, 1) for a, dummy in spans] + [(b, -1) for dummy, b in spans]):
+        current += step
+        peak = max(peak, current)
+    return peak
+
+
+def role_fleet(bench, rows):
+    """6. The role over N notebooks that each need stop, update and start, against the same role over 1, in the same run."""
+    sim = bench.sim
+    sim.reset()
+    sim.transition_seconds = FLEET_TRANSITION
+    ids = sim.bulk_add(FLEET_SIZE + 1, prefix="fleet-", status="RUNNING")
+    single, fleet = [], []
+    try:
+        for repeat in range(FLEET_REPEATS):
+            # Alternated, so that load from elsewhere hits both alike; a new description each time forces the restart.
+            single.append(role_run(bench, ids[-1:], "single %d" % repeat))
+            fleet.append(role_run(bench, ids[:FLEET_SIZE], "fleet %d" % repeat))
+    finally:
+        sim.transition_seconds = 0
+    one, many = summary([r[0] for r in single]), summary([r[0] for r in fleet])
+    ratio = many["median"] / one["median"]
+    rows.append(("6 role fleet", "role over 1 notebook (stop, update, start; %g s transitions)" % FLEET_TRANSITION, secs(one["median"]),
+                 "%s; %d requests" % (spread(one), single[-1][1]), "", ""))
+    rows.append(("6 role fleet", "role over %d notebooks, modelarts_concurrency 10" % FLEET_SIZE, secs(many["median"]),
+                 "%s; %d requests; at most %d notebooks in progress at once" % (spread(many), fleet[-1][1], max(r[2] for r in fleet)),
+                 "in a row: about %s (%d × 1)" % (secs(FLEET_SIZE * one["median"]), FLEET_SIZE), ""))
+    rows.append(("6 ratio", "role over %d / role over 1, medians of the same run" % FLEET_SIZE, "%.2f" % ratio,
+                 "per repeat: %s" % ", ".join("%.2f" % (f[0] / s[0]) for s, f in zip(single, fleet)), "<= 3.00",
+                 "met" if ratio <= 3 else "MISSED"))
+
+
+def inventory_scale(bench, rows):
+    """7. ansible-inventory --list over the inventory plugin: requests, time and peak memory; a cached run."""
+    sim = bench.sim
+    inventory = os.path.join(bench.workdir, "bench.modelarts.yml")
+    cached = os.path.join(bench.workdir, "cached.modelarts.yml")
+    cache_dir = os.path.join(bench.workdir, "inventory-cache")
+    with open(inventory, "w", encoding="utf-8") as handle:
+        handle.write("plugin: hwcloud.modelarts.notebooks\nkeyed_groups:\n  - key: modelarts_status | lower\n    prefix: status\n")
+    with open(cached, "w", encoding="utf-8") as handle:
+        handle.write("plugin: hwcloud.modelarts.notebooks\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
+                     "cache_connection: %s\ncache_timeout: 3600\n" % cache_dir)
+    program = os.path.join(os.path.dirname(sys.executable), "ansible-inventory")
+    env = ansible_env(bench)
+    for count in INVENTORY_SCALE:
+        sim.reset()
+        sim.bulk_add(count, prefix="inv-")
+        pages = math.ceil(count / PAGE_SIZE)
+        runs = []
+        for dummy in range(SCALE_REPEATS):
+            sim.clear_requests()
+            seconds, rss, output = bench.process([sys.executable, program, "-i", inventory, "--list"], env)
+            hosts = len(json.loads(output)["_meta"]["hostvars"])
+            runs.append((seconds, rss, len(sim.requests), hosts))
+        made = max(r[2] for r in runs)
+        listed = {r[3] for r in runs}
+        timing = summary([r[0] for r in runs])
+        rows.append(("7 inventory", "ansible-inventory --list, N=%d" % count, secs(timing["median"]),
+                     "%s; peak RSS %.1f MiB; %s hosts" % (spread(timing), statistics.median(r[1] for r in runs) / 1024,
+                                                          ", ".join(str(h) for h in sorted(listed))),
+                     "requests %d (ceil(N/50) = %d)" % (made, pages), "met" if made == pages and listed == {count} else "MISSED"))
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        sim.clear_requests()
+        fill, dummy, dummy = bench.process([sys.executable, program, "-i", cached, "--list"], env)
+        filled = len(sim.requests)
+        sim.clear_requests()
+        again = [bench.process([sys.executable, program, "-i", cached, "--list"], env) for dummy in range(SCALE_REPEATS)]
+        made = len(sim.requests)
+        timing = summary([a[0] for a in again])
+        rows.append(("7 inventory", "cached run (cache: true, jsonfile), N=%d" % count, secs(timing["median"]),
+                     "%s; peak RSS %.1f MiB; the run filling the cache: %s, %d requests" % (
+                         spread(timing), statistics.median(a[1] for a in again) / 1024, secs(fill), filled),
+                     "requests 0", "met" if made == 0 else "MISSED (%d)" % made))
+
+
 # ---- the report ---------------------------------------------------------------------------------
 def machine():
     cpu = platform.processor() or "unknown"
@@ -430,33 +717,41 @@ def versions():
     return ", ".join(found)
 
 
-def render(rows, profile, started, load_before, load_after, elapsed):
+def render(rows, profile, started, load_before, load_after, elapsed, only=()):
     header = ("item", "measure", "median", "spread", "floor / target / note", "result")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
     payload = ", ".join("%s %.0f KiB" % (k, v / 1024) for k, v in sorted(profile.get("payload", {}).items()))
     imports = ", ".join("%s %s" % (k, secs(v)) for k, v in profile.get("imports", {}).items())
     intro = [
-        "Run: %s UTC, %.0f s, `make bench` (iterations: %d interleaved tasks of each kind, %d bare processes, %d repeats, %d wait repeats)."
-        % (started, elapsed, ITERATIONS, BARE_ITERATIONS, REPEATS, WAIT_REPEATS),
+        "Run: %s UTC, %.0f s, `%smake bench` (iterations: %d interleaved tasks of each kind, %d bare processes, %d repeats, %d wait repeats)."
+        % (started, elapsed, "BENCH_ONLY=%s " % ",".join(only) if only else "", ITERATIONS, BARE_ITERATIONS, REPEATS, WAIT_REPEATS),
         "",
         "- Machine: %s" % machine(),
         "- Versions: %s" % versions(),
         "- Load average (1, 5, 15 min) before: %s; after: %s. Other jobs share the machine, so compare ratios, not absolute times."
         % (", ".join("%.2f" % x for x in load_before), ", ".join("%.2f" % x for x in load_after)),
-        "- AnsiballZ payloads: %s" % (payload or "not measured"),
-        "- Import time (median process): %s" % (imports or "not measured"),
-    ]
+    ] + (["- AnsiballZ payloads: %s" % payload] if payload else []) + (["- Import time (median process): %s" % imports] if imports else [])
     return "\n".join(intro + [""] + lines) + "\n"
 
 
-def write_results(report):
-    history = "## History\n\n(none yet)\n"
+def write_results(report, started, only=()):
+    """A full run becomes the Latest run; a run of some steps (BENCH_ONLY) goes on top of History, leaving the last full run
+    as the Latest run, so that no table ever shows only part of the steps as the latest."""
+    history, latest = "## History\n\n(none yet)\n", None
     if os.path.exists(RESULTS):
         with open(RESULTS, encoding="utf-8") as handle:
             text = handle.read()
         if "## History" in text:
             history = text[text.index("## History"):]
+        if "## Latest run\n\n" in text:
+            latest = text[text.index("## Latest run\n\n") + len("## Latest run\n\n"):text.index("## History") if "## History" in text else None]
+    if only:
+        entry = "### %s: %s run alone\n\n%s\n" % (started.split()[0], ", ".join(only), report.rstrip("\n"))
+        history = history.replace("(none yet)\n", "")
+        first = history.find("\n### ")
+        history = history + "\n" + entry if first < 0 else history[:first + 1] + entry + history[first:]
+        report = latest.rstrip("\n") + "\n" if latest else "(no full run yet)\n"
     with open(RESULTS, "w", encoding="utf-8") as handle:
         handle.write("# Benchmarks\n\nWritten by `make bench` (benchmarks/bench.py); the History section is kept between runs.\n\n"
                      "## Latest run\n\n" + report + "\n" + history)
@@ -483,24 +778,28 @@ def snapshot(workdir):
 def main():
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     load_before, clock = os.getloadavg(), time.monotonic()
+    only = [name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()]
     workdir = tempfile.mkdtemp(prefix="modelarts-bench-")
     snapshot(workdir)
     rows, profile = [], {}
     sim = Simulator(host="127.0.0.1").start()
     try:
         bench = Bench(sim, workdir)
-        steps = [(requests_per_task, (rows,)), (alternatives, (rows, profile)), (waiting, (rows,)), (scale, (rows,))]
-        only = os.environ.get("BENCH_ONLY")
+        steps = [(requests_per_task, (rows,)), (alternatives, (rows, profile)), (waiting, (rows,)), (scale, (rows,)),
+                 (lifecycle_requests, (rows,)), (lifecycle_waiting, (rows,)), (role_fleet, (rows,)), (inventory_scale, (rows,))]
+        unknown = set(only or ()) - {step.__name__ for step, dummy in steps}
+        if unknown:
+            sys.exit("BENCH_ONLY: no step named %s; the steps: %s" % (", ".join(sorted(unknown)), ", ".join(s.__name__ for s, dummy in steps)))
         for step, args in steps:
-            if only and step.__name__ not in only.split(","):
+            if only and step.__name__ not in only:
                 continue
             print("==> %s" % step.__doc__.split("\n", 1)[0], flush=True)
             step(bench, *args)
     finally:
         sim.stop()
-    report = render(rows, profile, started, load_before, os.getloadavg(), time.monotonic() - clock)
+    report = render(rows, profile, started, load_before, os.getloadavg(), time.monotonic() - clock, only)
     print(report)
-    write_results(report)
+    write_results(report, started, only)
     if not os.environ.get("BENCH_KEEP"):
         shutil.rmtree(workdir, ignore_errors=True)
     else:

@@ -72,13 +72,13 @@ notes:
 seealso:
   - module: hwcloud.modelarts.notebook_instance
   - module: hwcloud.modelarts.notebook_instance_info
-  - role: hwcloud.modelarts.notebooks
 """
 
 EXAMPLES = r"""
 # fleet.modelarts.yml: every notebook of the project, credentials from the HW_* environment variables
 plugin: hwcloud.modelarts.notebooks
 
+---
 # dev.modelarts.yml: the running notebooks of one workspace, grouped by flavor and status
 plugin: hwcloud.modelarts.notebooks
 region: cn-north-4
@@ -94,6 +94,7 @@ groups:
 compose:
   disk_gb: modelarts_volume.capacity
 
+---
 # cached.modelarts.yml: read the service at most every 10 minutes
 plugin: hwcloud.modelarts.notebooks
 cache: true

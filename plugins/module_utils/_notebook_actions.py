@@ -15,6 +15,7 @@ import time
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _tags
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import (
     POLL_MAX,
     POLL_MIN,
@@ -22,6 +23,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api im
     WaitError,
     fail_reason,
     failure_with,
+    is_not_found,
 )
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
     FAILED,
@@ -205,8 +207,15 @@ class NotebookActions:
         def read_back(current):
             return self.api.show_if_exists(current["id"])
 
-        answer = write_with_read_back(self.api.client, instance, lambda current, resending: self.api.delete(current["id"]), read_back,
-                                      lambda current: current is None or current.get("status") == "DELETING")
+        try:
+            answer = write_with_read_back(self.api.client, instance, lambda current, resending: self.api.delete(current["id"]), read_back,
+                                          lambda current: current is None or current.get("status") == "DELETING")
+        except ModelArtsError as error:
+            if not is_not_found(error):
+                raise
+            # Someone else deleted it since it was read: gone, as asked, though not by this task.
+            self.instance = None
+            return None
         self.done.append("delete")
         self.instance = answer
         if answer is not None and self.wait:

@@ -83,5 +83,8 @@ def plan_create(name, state, wait, tag=False):
 
 
 def plan_delete(status):
-    """The write that deletes an instance, running or stopped alike."""
+    """The write that deletes an instance, running or stopped alike; none for one already DELETING (only reachable
+    with wait=false), which the service refuses to delete again and which is on its way to what is asked."""
+    if status == "DELETING":
+        return _plan(status, ())
     return _plan(status, ("delete",))

@@ -150,7 +150,8 @@ options:
         state as it is (a new instance runs).
       - V(stopped) also stops it (after the update, or once a new instance runs), V(running) also starts it.
       - V(absent) deletes it, running or stopped alike, waiting first for a transition in progress to end; the other
-        requested fields are then ignored. An instance already gone is V(ok).
+        requested fields are then ignored. An instance already gone, deleted by someone else during the run, or
+        already DELETING with O(wait=false), is V(ok) and unchanged.
     type: str
     choices: [present, stopped, running, absent]
     default: present
@@ -584,8 +585,14 @@ class NotebookInstance(ModelArtsModule):
             self.decided((), {}, {})
             return
         decision = plan_delete(instance.get("status"))
+        if not decision.actions:
+            # Already being deleted (without wait): nothing to send.
+            self.decided((), {}, {})
+            return
         if self.decided(decision.actions, {key: instance.get(key) for key in ("id", "name", "status")}, {}):
             self.actions.delete(instance)
+            # Someone else may have deleted it first: changed only by what this task did.
+            self.result["changed"] = bool(self.actions.done)
 
     def create(self, not_found):
         params = self.params

@@ -164,3 +164,18 @@ def test_an_instance_in_shape_with_tags_and_auto_stop_costs_one_get_or_one_list(
     run.assert_all_ok()
     assert not run["by id"]["changed"] and not run["by name"]["changed"]
     assert calls(simulator) == [("GET", ""), ("GET", "list")]
+
+
+def test_a_chinese_name_a_workspace_and_a_create_without_wait(simulator, runner):
+    workspace = "c0ffee00000000000000000000000001"
+    simulator.transition_seconds = 30
+    run = runner.playbook([
+        module_task("chinese", name="\u56e2\u961f-notebook", flavor=FLAVOR, image_id=IMAGE, workspace_id=workspace, wait=False),
+        module_task("same name, other workspace", name="\u56e2\u961f-notebook", flavor=FLAVOR, image_id=IMAGE, wait=False),
+        module_task("rerun in the workspace", name="\u56e2\u961f-notebook", workspace_id=workspace, flavor=FLAVOR),
+    ])
+    run.assert_all_ok()
+    assert run["chinese"]["actions"] == ["create"] and run["chinese"]["notebook"]["status"] == "CREATING"
+    assert run["same name, other workspace"]["actions"] == ["create"]
+    assert run["rerun in the workspace"]["changed"] is False
+    assert sorted(nb["workspace_id"] for nb in named(simulator, "\u56e2\u961f-notebook")) == ["0", workspace]

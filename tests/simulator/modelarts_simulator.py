@@ -1126,6 +1126,8 @@ class _Server(ThreadingHTTPServer):
     """Threaded server; TLS handshakes happen in the worker thread so a silent client cannot block accept()."""
 
     daemon_threads = True
+    # socketserver's default listen backlog (5) resets connections when tens of clients connect at once.
+    request_queue_size = 128
 
     def __init__(self, address, simulator, ssl_context=None):
         self.simulator = simulator

@@ -105,3 +105,7 @@ def test_a_create_with_state_stopped_needs_wait():
 @pytest.mark.parametrize("status", ["RUNNING", "STOPPED", "ERROR"])
 def test_delete(status):
     assert plan_delete(status) == Plan(("delete",), None)
+
+
+def test_an_instance_already_deleting_needs_no_delete():
+    assert plan_delete("DELETING") == Plan((), "DELETING")

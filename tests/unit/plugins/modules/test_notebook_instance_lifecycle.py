@@ -156,6 +156,23 @@ def test_a_delete_that_was_applied_is_not_sent_again(simulator, run):
     assert result["changed"] is True and simulator.notebooks() == [] and writes(simulator) == [("DELETE", "")]
 
 
+def test_an_instance_someone_else_deleted_after_it_was_read_is_not_a_failure(simulator, run):
+    nb = simulator.add_notebook(name="nb-1", status="RUNNING")
+    # Deleted by someone else as the DELETE arrives: the service answers that it does not exist.
+    simulator.inject_fault(method="DELETE", status=None, modify={"_gone": True})
+    result = run(id=nb["id"], state="absent")
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] is False and result["actions"] == [] and simulator.notebooks() == []
+
+
+def test_an_instance_already_deleting_is_not_deleted_again_without_wait(simulator, run):
+    nb = simulator.add_notebook(name="nb-1", status="RUNNING")
+    simulator.set_status(nb["id"], "DELETING")
+    result = run(id=nb["id"], state="absent", wait=False)
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] is False and result["actions"] == [] and writes(simulator) == []
+
+
 # ---- auto-stop -----------------------------------------------------------------------------------------
 def test_auto_stop_on_a_running_instance_is_renewed_without_a_restart(simulator, run):
     nb = simulator.add_notebook(name="nb-1", status="RUNNING", lease={"enable": False})
@@ -222,3 +239,53 @@ def test_in_shape_with_tags_and_auto_stop_costs_one_get(simulator, run):
     simulator.modify(nb["id"], tags=[{"key": "team", "value": "a"}])
     result = run(id=nb["id"], tags={"team": "a"}, auto_stop=IDLE_8H)
     assert result["changed"] is False and [r.method for r in simulator.requests] == ["GET"]
+
+
+# ---- more rules of the 1.1.0 sections ----------------------------------------------------------------------
+WORKSPACE = "c0ffee00000000000000000000000001"
+
+
+def test_with_workspace_id_only_that_workspace_is_searched(simulator, run):
+    simulator.add_notebook(name="nb-1")
+    other = simulator.add_notebook(name="nb-1")
+    simulator.modify(other["id"], workspace_id=WORKSPACE)
+    assert run(name="nb-1", description="")["failed"]  # two instances have the name
+    result = run(name="nb-1", workspace_id=WORKSPACE, description="in the workspace")
+    assert result["changed"] is True and result["notebook"]["id"] == other["id"]
+    assert simulator.requests[-2].query["workspace_id"] == WORKSPACE
+
+
+def test_tags_calls_name_the_workspace_when_it_is_not_the_default(simulator, run):
+    nb = simulator.add_notebook(name="nb-1")
+    simulator.modify(nb["id"], workspace_id=WORKSPACE)
+    assert run(id=nb["id"], tags={"team": "a"})["actions"] == ["tag"]
+    (call,) = [r for r in simulator.requests if r.path.endswith("/tags/create")]
+    assert call.query == {"workspace_id": WORKSPACE} and call.body == {"tags": [{"key": "team", "value": "a"}]}
+
+
+def test_a_create_without_wait_returns_after_the_create_call(simulator, run):
+    simulator.transition_seconds = 30
+    result = run(wait=False, tags={"team": "a"}, **NEW)
+    assert result["actions"] == ["create", "tag"] and result["notebook"]["status"] == "CREATING"
+    assert [r.method for r in simulator.requests] == ["GET", "POST", "POST"]
+
+
+def test_a_chinese_name_is_created(simulator, run):
+    result = run(name="\u56e2\u961f-notebook", flavor=FLAVOR, image_id=IMAGE)
+    assert result["changed"] is True and only(simulator)["name"] == "\u56e2\u961f-notebook"
+
+
+def test_a_delete_waits_for_a_transition_in_progress_first(simulator, run):
+    nb = simulator.add_notebook(name="nb-1", status="STARTING", transition_seconds=0.5)
+    result = run(id=nb["id"], state="absent")
+    assert result["changed"] is True and simulator.notebooks() == []
+    statuses_seen = [r for r in simulator.requests if r.method == "GET"]
+    assert len(statuses_seen) >= 2 and writes(simulator) == [("DELETE", "")]
+
+
+def test_a_delete_that_does_not_end_in_time_fails_naming_the_last_status(simulator, run):
+    simulator.transition_seconds = 30
+    nb = simulator.add_notebook(name="nb-1")
+    result = run(id=nb["id"], state="absent", wait_timeout=1)
+    assert result["failed"] and "timed out after 1 seconds (wait_timeout)" in result["msg"] and "DELETING" in result["msg"]
+    assert result["actions"] == ["delete"]
