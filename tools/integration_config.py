@@ -17,9 +17,20 @@ import json
 import os
 import sys
 
-VARIABLES = ("HW_REGION_NAME", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN",
-             "HW_CLOUD", "HW_MODELARTS_ENDPOINT", "MODELARTS_TEST_NOTEBOOK", "MODELARTS_TEST_FLAVOR", "MODELARTS_TEST_IMAGE_ID",
-             "MODELARTS_TEST_SSH_KEY")
+VARIABLES = (
+    "HW_REGION_NAME",
+    "HW_PROJECT_ID",
+    "HW_ACCESS_KEY",
+    "HW_SECRET_KEY",
+    "HW_SECURITY_TOKEN",
+    "HW_AUTH_TOKEN",
+    "HW_CLOUD",
+    "HW_MODELARTS_ENDPOINT",
+    "MODELARTS_TEST_NOTEBOOK",
+    "MODELARTS_TEST_FLAVOR",
+    "MODELARTS_TEST_IMAGE_ID",
+    "MODELARTS_TEST_SSH_KEY",
+)
 
 
 def main(argv):
@@ -27,7 +38,9 @@ def main(argv):
         sys.stderr.write(__doc__.rsplit("Usage: ", 1)[1])
         return 2
     if not (os.environ.get("HW_ACCESS_KEY") or os.environ.get("HW_AUTH_TOKEN")):
-        sys.stderr.write("neither HW_ACCESS_KEY nor HW_AUTH_TOKEN is set: the integration tests run against the simulator\n")
+        sys.stderr.write(
+            "neither HW_ACCESS_KEY nor HW_AUTH_TOKEN is set: the integration tests run against the simulator\n"
+        )
         return 2
     config = {name.lower(): os.environ[name] for name in VARIABLES if os.environ.get(name)}
     descriptor = os.open(argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -35,10 +48,15 @@ def main(argv):
         # JSON is YAML, and quotes every value.
         json.dump(config, handle, indent=2, sort_keys=True)
         handle.write("\n")
-    print("==> Integration tests against the real service (%s), %s"
-          % (config.get("hw_modelarts_endpoint") or config.get("hw_region_name", "no region"),
-             "changing the notebook %s" % config["modelarts_test_notebook"] if config.get("modelarts_test_notebook")
-             else "without MODELARTS_TEST_NOTEBOOK: the parts that change an existing notebook are skipped"))
+    print(
+        "==> Integration tests against the real service (%s), %s"
+        % (
+            config.get("hw_modelarts_endpoint") or config.get("hw_region_name", "no region"),
+            "changing the notebook %s" % config["modelarts_test_notebook"]
+            if config.get("modelarts_test_notebook")
+            else "without MODELARTS_TEST_NOTEBOOK: the parts that change an existing notebook are skipped",
+        )
+    )
     return 0
 
 
