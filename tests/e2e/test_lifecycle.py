@@ -170,12 +170,16 @@ def test_a_chinese_name_a_workspace_and_a_create_without_wait(simulator, runner)
     workspace = "c0ffee00000000000000000000000001"
     simulator.transition_seconds = 30
     run = runner.playbook([
-        module_task("chinese", name="\u56e2\u961f-notebook", flavor=FLAVOR, image_id=IMAGE, workspace_id=workspace, wait=False),
-        module_task("same name, other workspace", name="\u56e2\u961f-notebook", flavor=FLAVOR, image_id=IMAGE, wait=False),
+        module_task("chinese", name="\u56e2\u961f-notebook", flavor=FLAVOR, image_id=IMAGE, workspace_id="0", wait=False),
+        module_task("same name, other workspace", name="\u56e2\u961f-notebook", flavor=FLAVOR, image_id=IMAGE, workspace_id=workspace,
+                    wait=False),
         module_task("rerun in the workspace", name="\u56e2\u961f-notebook", workspace_id=workspace, flavor=FLAVOR),
+        module_task("every workspace", name="\u56e2\u961f-notebook", flavor=FLAVOR),
     ])
-    run.assert_all_ok()
+    run.assert_ok("chinese", "same name, other workspace", "rerun in the workspace")
     assert run["chinese"]["actions"] == ["create"] and run["chinese"]["notebook"]["status"] == "CREATING"
     assert run["same name, other workspace"]["actions"] == ["create"]
     assert run["rerun in the workspace"]["changed"] is False
+    # Without workspace_id every workspace is searched: two instances have the name.
+    assert run.status("every workspace") == "failed" and "2 notebook instances are named" in run["every workspace"]["msg"]
     assert sorted(nb["workspace_id"] for nb in named(simulator, "\u56e2\u961f-notebook")) == ["0", workspace]

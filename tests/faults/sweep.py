@@ -769,8 +769,8 @@ def _check_untouched_settings(scenario, live, violations):
         if lease_now != lease_view(initial["lease"]):
             violations.append("the auto-stop lease changed from %s to %s" % (lease_view(initial["lease"]), lease_now))
     elif lease_now not in (lease_view(initial["lease"]), lease_wanted(params["auto_stop"])):
-        violations.append("the auto-stop lease became %s: neither %s nor the asked %s" % (lease_now, lease_view(initial["lease"]),
-                                                                                       lease_wanted(params["auto_stop"])))
+        violations.append("the auto-stop lease became %s: neither %s nor the asked %s"
+                          % (lease_now, lease_view(initial["lease"]), lease_wanted(params["auto_stop"])))
     now = tags_of(live)
     if params.get("tags") is None:
         if now != initial["tags"]:
@@ -779,8 +779,8 @@ def _check_untouched_settings(scenario, live, violations):
         wanted = tags_wanted(initial["tags"], params["tags"], params.get("purge_tags", True))
         for key in set(now) | set(initial["tags"]) | set(wanted):
             if now.get(key) not in (initial["tags"].get(key), wanted.get(key)):
-                violations.append("the tag %s became %r: neither %r nor the asked %r" % (key, now.get(key), initial["tags"].get(key),
-                                                                                       wanted.get(key)))
+                violations.append("the tag %s became %r: neither %r nor the asked %r"
+                                  % (key, now.get(key), initial["tags"].get(key), wanted.get(key)))
 
 
 def _check_create(scenario, result, requests, world, rerun, violations):
