@@ -106,8 +106,8 @@ units: venv get-pip test-tree
 
 # The targets of tests/integration run with ansible-test in the local environment: .venv holds exactly
 # what they need (ansible-core and requests) and they start the bundled simulator themselves
-# (setup_simulator). With HW_ACCESS_KEY or HW_AUTH_TOKEN set, and MODELARTS_TEST_NOTEBOOK naming an
-# existing notebook, they run against the real service instead (tests/integration/README.md).
+# (setup_simulator). With HW_ACCESS_KEY or HW_AUTH_TOKEN set, they run against the real service instead,
+# creating the notebooks they need and deleting them at the end (tests/integration/README.md).
 INTEGRATION_CONFIG := $(TEST_TREE)/tests/integration/integration_config.yml
 integration: venv test-tree
 	@if [ -n "$${HW_ACCESS_KEY:-}$${HW_AUTH_TOKEN:-}" ]; then python tools/integration_config.py $(INTEGRATION_CONFIG); \
