@@ -45,7 +45,10 @@ PAGE_SIZE = 50
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
 from modelarts_simulator import (  # noqa: E402  pylint: disable=wrong-import-position
-    DEFAULT_ACCESS_KEY, DEFAULT_AUTH_TOKEN, DEFAULT_SECRET_KEY, Simulator,
+    DEFAULT_ACCESS_KEY,
+    DEFAULT_AUTH_TOKEN,
+    DEFAULT_SECRET_KEY,
+    Simulator,
 )
 
 
@@ -74,7 +77,14 @@ INVENTORY_SCALE = env_numbers("BENCH_INVENTORY_SCALE", "120,1000,5000", int)
 def summary(values):
     values = sorted(values)
     quartiles = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
-    return {"median": statistics.median(values), "min": values[0], "max": values[-1], "q1": quartiles[0], "q3": quartiles[2], "n": len(values)}
+    return {
+        "median": statistics.median(values),
+        "min": values[0],
+        "max": values[-1],
+        "q1": quartiles[0],
+        "q3": quartiles[2],
+        "n": len(values),
+    }
 
 
 def secs(value):
@@ -117,7 +127,11 @@ class Bench:
         self.plays = 0
 
     def connection(self, token=False):
-        auth = {"auth_token": DEFAULT_AUTH_TOKEN} if token else {"access_key": DEFAULT_ACCESS_KEY, "secret_key": DEFAULT_SECRET_KEY}
+        auth = (
+            {"auth_token": DEFAULT_AUTH_TOKEN}
+            if token
+            else {"access_key": DEFAULT_ACCESS_KEY, "secret_key": DEFAULT_SECRET_KEY}
+        )
         return dict(endpoint=self.sim.url, project_id=self.sim.project_id, **auth)
 
     def play(self, tasks, extra_env=None):
@@ -126,18 +140,35 @@ class Bench:
         base = os.path.join(self.workdir, "play%02d" % self.plays)
         timings = base + ".jsonl"
         with open(base + ".yml", "w", encoding="utf-8") as handle:
-            json.dump([{"name": "benchmark", "hosts": "localhost", "gather_facts": False, "tasks": tasks}], handle, indent=1)
+            json.dump(
+                [{"name": "benchmark", "hosts": "localhost", "gather_facts": False, "tasks": tasks}], handle, indent=1
+            )
         env = clean_env()
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(BENCH_DIR, "callback_plugins"), "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
-            "ANSIBLE_LIBRARY": os.path.join(BENCH_DIR, "library"), "ANSIBLE_LOCAL_TEMP": os.path.join(self.workdir, "local_tmp"),
-            "ANSIBLE_REMOTE_TMP": os.path.join(self.workdir, "remote_tmp"), "ANSIBLE_NOCOLOR": "1", "BENCH_TIMINGS_FILE": timings,
-        })
+        env.update(
+            {
+                "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
+                "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+                "ANSIBLE_CALLBACK_PLUGINS": os.path.join(BENCH_DIR, "callback_plugins"),
+                "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
+                "ANSIBLE_LIBRARY": os.path.join(BENCH_DIR, "library"),
+                "ANSIBLE_LOCAL_TEMP": os.path.join(self.workdir, "local_tmp"),
+                "ANSIBLE_REMOTE_TMP": os.path.join(self.workdir, "remote_tmp"),
+                "ANSIBLE_NOCOLOR": "1",
+                "BENCH_TIMINGS_FILE": timings,
+            }
+        )
         env.update(extra_env or {})
         self.sim.clear_requests()
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
-                   "-e", "ansible_python_interpreter=%s" % sys.executable, base + ".yml"]
+        command = [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "-e",
+            "ansible_python_interpreter=%s" % sys.executable,
+            base + ".yml",
+        ]
         with open(base + ".log", "w", encoding="utf-8") as log:
             code = subprocess.call(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
         with open(timings, encoding="utf-8") as handle:
@@ -215,10 +246,19 @@ def requests_per_task(bench, rows):
     for i in range(REPEATS):
         tasks += [
             task("id %d" % i, "hwcloud.modelarts.notebook_instance", dict(conn, id=by_id["id"], description="same")),
-            task("name %d" % i, "hwcloud.modelarts.notebook_instance", dict(conn, name="req-by-name", description="same")),
-            task("stopped %d" % i, "hwcloud.modelarts.notebook_instance", dict(conn, id=stopped["id"], description="rev %d" % i)),
-            task("restart %d" % i, "hwcloud.modelarts.notebook_instance",
-                 dict(conn, id=running["id"], description="rev %d" % i, allow_restart=True)),
+            task(
+                "name %d" % i, "hwcloud.modelarts.notebook_instance", dict(conn, name="req-by-name", description="same")
+            ),
+            task(
+                "stopped %d" % i,
+                "hwcloud.modelarts.notebook_instance",
+                dict(conn, id=stopped["id"], description="rev %d" % i),
+            ),
+            task(
+                "restart %d" % i,
+                "hwcloud.modelarts.notebook_instance",
+                dict(conn, id=running["id"], description="rev %d" % i, allow_restart=True),
+            ),
             task("info %d" % i, "hwcloud.modelarts.notebook_instance_info", conn),
         ]
     records = bench.play(tasks)
@@ -227,8 +267,16 @@ def requests_per_task(bench, rows):
         counts = summary([len(r["requests"]) for r in mine])
         methods = sequence(mine[-1]["requests"])
         verdict = "at floor" if counts["max"] <= floor else "above floor by %d" % (counts["max"] - floor)
-        rows.append(("1 requests", label, "%d" % counts["median"], "%d – %d; last: %s" % (counts["min"], counts["max"], methods),
-                     "floor %d (%s)" % (floor, floor_text), verdict))
+        rows.append(
+            (
+                "1 requests",
+                label,
+                "%d" % counts["median"],
+                "%d – %d; last: %s" % (counts["min"], counts["max"], methods),
+                "floor %d (%s)" % (floor, floor_text),
+                verdict,
+            )
+        )
 
 
 def alternatives(bench, rows, profile):
@@ -239,15 +287,20 @@ def alternatives(bench, rows, profile):
     token, aksk = bench.connection(token=True), bench.connection()
     kinds = {
         "module-token": ("hwcloud.modelarts.notebook_instance", dict(token, id=nb["id"], description="same")),
-        "uri-token": ("ansible.builtin.uri", {"url": "%s/v1/%s/notebooks/%s" % (sim.url, sim.project_id, nb["id"]),
-                                              "headers": {"X-Auth-Token": DEFAULT_AUTH_TOKEN}}),
+        "uri-token": (
+            "ansible.builtin.uri",
+            {
+                "url": "%s/v1/%s/notebooks/%s" % (sim.url, sim.project_id, nb["id"]),
+                "headers": {"X-Auth-Token": DEFAULT_AUTH_TOKEN},
+            },
+        ),
         "module-aksk": ("hwcloud.modelarts.notebook_instance", dict(aksk, id=nb["id"], description="same")),
         "sdk-aksk": ("modelarts_sdk_notebook", dict(aksk, id=nb["id"], description="same")),
     }
     order = list(kinds)
     tasks = []
     for i in range(ITERATIONS):
-        for key in order[i % 4:] + order[:i % 4]:  # rotate, so no kind always runs first
+        for key in order[i % 4 :] + order[: i % 4]:  # rotate, so no kind always runs first
             tasks.append(task("%s %d" % (key, i), *kinds[key]))
     records = bench.play(tasks)
     times = {key: {} for key in kinds}
@@ -257,14 +310,28 @@ def alternatives(bench, rows, profile):
         if len(record["requests"]) != 1:
             raise RuntimeError("%s made %d requests" % (record["task"], len(record["requests"])))
     stats = {key: summary(list(values.values())) for key, values in times.items()}
-    for key, label in (("module-token", "notebook_instance task, IAM token"), ("uri-token", "ansible.builtin.uri task, IAM token"),
-                       ("module-aksk", "notebook_instance task, AK/SK"), ("sdk-aksk", "SDK module task, AK/SK")):
+    for key, label in (
+        ("module-token", "notebook_instance task, IAM token"),
+        ("uri-token", "ansible.builtin.uri task, IAM token"),
+        ("module-aksk", "notebook_instance task, AK/SK"),
+        ("sdk-aksk", "SDK module task, AK/SK"),
+    ):
         rows.append(("2/3 task time", label, secs(stats[key]["median"]), spread(stats[key]), "", ""))
-    for mine, other, label, target, item in (("module-token", "uri-token", "notebook_instance / uri", 1.10, "2 ratio"),
-                                             ("module-aksk", "sdk-aksk", "notebook_instance / SDK module (Ansible tasks)", 0.6, "3 ratio")):
+    for mine, other, label, target, item in (
+        ("module-token", "uri-token", "notebook_instance / uri", 1.10, "2 ratio"),
+        ("module-aksk", "sdk-aksk", "notebook_instance / SDK module (Ansible tasks)", 0.6, "3 ratio"),
+    ):
         ratios = summary([times[mine][i] / times[other][i] for i in range(ITERATIONS)])
-        rows.append((item, label + ", paired per iteration", "%.2f" % ratios["median"], spread(ratios, "{:.2f}".format, iqr=True),
-                     "<= %.2f" % target, "met" if ratios["median"] <= target else "MISSED"))
+        rows.append(
+            (
+                item,
+                label + ", paired per iteration",
+                "%.2f" % ratios["median"],
+                spread(ratios, "{:.2f}".format, iqr=True),
+                "<= %.2f" % target,
+                "met" if ratios["median"] <= target else "MISSED",
+            )
+        )
     profile["payload"] = payload_sizes(bench, [task("payload " + key, *kinds[key]) for key in order])
     bare_processes(bench, rows, nb, aksk, profile)
 
@@ -304,14 +371,34 @@ def bare_processes(bench, rows, nb, aksk, profile):
             samples[key].append(seconds)
             rss[key].append(maxrss)
     stats = {key: summary(values) for key, values in samples.items()}
-    for key, label in (("module", "notebook_instance.py, bare process"), ("sdk", "SDK module, bare process"),
-                       ("import-module", "imports only: notebook_instance"), ("import-sdk", "imports only: SDK module"),
-                       ("import-python", "python startup alone")):
-        rows.append(("3 process", label, secs(stats[key]["median"]), spread(stats[key]),
-                     "peak RSS %.1f MiB" % (statistics.median(rss[key]) / 1024), ""))
+    for key, label in (
+        ("module", "notebook_instance.py, bare process"),
+        ("sdk", "SDK module, bare process"),
+        ("import-module", "imports only: notebook_instance"),
+        ("import-sdk", "imports only: SDK module"),
+        ("import-python", "python startup alone"),
+    ):
+        rows.append(
+            (
+                "3 process",
+                label,
+                secs(stats[key]["median"]),
+                spread(stats[key]),
+                "peak RSS %.1f MiB" % (statistics.median(rss[key]) / 1024),
+                "",
+            )
+        )
     ratios = summary([a / b for a, b in zip(samples["module"], samples["sdk"])])
-    rows.append(("3 ratio", "notebook_instance / SDK module (bare processes), paired", "%.2f" % ratios["median"],
-                 spread(ratios, "{:.2f}".format, iqr=True), "<= 0.60", "met" if ratios["median"] <= 0.6 else "MISSED"))
+    rows.append(
+        (
+            "3 ratio",
+            "notebook_instance / SDK module (bare processes), paired",
+            "%.2f" % ratios["median"],
+            spread(ratios, "{:.2f}".format, iqr=True),
+            "<= 0.60",
+            "met" if ratios["median"] <= 0.6 else "MISSED",
+        )
+    )
     profile["imports"] = {key: stats[key]["median"] for key in imports}
 
 
@@ -325,8 +412,13 @@ def waiting(bench, rows):
     tasks = []
     for i in range(WAIT_REPEATS):
         for t in transitions:
-            tasks.append(task("%g %d" % (t, i), "hwcloud.modelarts.notebook_instance",
-                              dict(conn, id=notebooks[t]["id"], description="rev %d" % i, allow_restart=True)))
+            tasks.append(
+                task(
+                    "%g %d" % (t, i),
+                    "hwcloud.modelarts.notebook_instance",
+                    dict(conn, id=notebooks[t]["id"], description="rev %d" % i, allow_restart=True),
+                )
+            )
     records = bench.play(tasks)
     for t in transitions:
         mine = [r for r in records if r["task"].split()[0] == "%g" % t]
@@ -334,11 +426,24 @@ def waiting(bench, rows):
         polls = summary([len(r["requests"]) for r in mine])
         parts = [wait_parts(r, t) for r in mine]
         target = 1 + 0.1 * 2 * t
-        label = "stop+update+start, 2 × %g s transitions (task %s)" % (t, secs(statistics.median(r["seconds"] for r in mine)))
+        label = "stop+update+start, 2 × %g s transitions (task %s)" % (
+            t,
+            secs(statistics.median(r["seconds"] for r in mine)),
+        )
         detail = "; %d requests; of it: before 1st request %s, polls past the ends %s, after last request %s" % (
-            polls["median"], *(secs(statistics.median(p[i] for p in parts)) for i in range(3)))
-        rows.append(("4 waiting", label, "+%s" % secs(overhead["median"]), spread(overhead) + detail,
-                     "<= %s" % secs(target) if t else "(reference)", ("met" if overhead["median"] <= target else "MISSED") if t else ""))
+            polls["median"],
+            *(secs(statistics.median(p[i] for p in parts)) for i in range(3)),
+        )
+        rows.append(
+            (
+                "4 waiting",
+                label,
+                "+%s" % secs(overhead["median"]),
+                spread(overhead) + detail,
+                "<= %s" % secs(target) if t else "(reference)",
+                ("met" if overhead["median"] <= target else "MISSED") if t else "",
+            )
+        )
 
 
 def wait_parts(record, transition):
@@ -347,8 +452,18 @@ def wait_parts(record, transition):
     late = 0.0
     for action, status in (("stop", "STOPPED"), ("start", "RUNNING")):
         sent = next((q.time for q in requests if q.method == "POST" and q.path.endswith("/" + action)), None)
-        seen = next((q.time for q in requests if sent is not None and q.time > sent and q.method == "GET"
-                     and isinstance(q.response, dict) and q.response.get("status") == status), None)
+        seen = next(
+            (
+                q.time
+                for q in requests
+                if sent is not None
+                and q.time > sent
+                and q.method == "GET"
+                and isinstance(q.response, dict)
+                and q.response.get("status") == status
+            ),
+            None,
+        )
         if sent is not None and seen is not None:
             late += seen - sent - transition
     return requests[0].time - record["start"], late, record["end"] - requests[-1].time
@@ -378,13 +493,32 @@ def scale(bench, rows):
         if count > 1:
             sim.bulk_add(count - 1, prefix="scale-")  # every name contains "scale": the fuzzy filter pages through all
         pages = math.ceil(count / PAGE_SIZE)
-        kinds = {"info": ("notebook_instance_info", conn), "name": ("notebook_instance", dict(conn, name="scale", description="same"))}
-        tasks = [task("%s %d" % (key, i), "hwcloud.modelarts." + module, args) for i in range(SCALE_REPEATS) for key, (module, args) in kinds.items()]
+        kinds = {
+            "info": ("notebook_instance_info", conn),
+            "name": ("notebook_instance", dict(conn, name="scale", description="same")),
+        }
+        tasks = [
+            task("%s %d" % (key, i), "hwcloud.modelarts." + module, args)
+            for i in range(SCALE_REPEATS)
+            for key, (module, args) in kinds.items()
+        ]
         records = bench.play(tasks)
-        raw = summary([bench.process([sys.executable, "-c", RAW_PAGING, sim.url, sim.project_id, DEFAULT_AUTH_TOKEN])[0]
-                       for dummy in range(SCALE_REPEATS)])
-        rows.append(("5 scale", "raw paging process (requests, no Ansible), N=%d" % count, "process %s" % secs(raw["median"]),
-                     spread(raw), "the simulator's and HTTP's share", ""))
+        raw = summary(
+            [
+                bench.process([sys.executable, "-c", RAW_PAGING, sim.url, sim.project_id, DEFAULT_AUTH_TOKEN])[0]
+                for dummy in range(SCALE_REPEATS)
+            ]
+        )
+        rows.append(
+            (
+                "5 scale",
+                "raw paging process (requests, no Ansible), N=%d" % count,
+                "process %s" % secs(raw["median"]),
+                spread(raw),
+                "the simulator's and HTTP's share",
+                "",
+            )
+        )
         for key, (module, args) in kinds.items():
             mine = [r for r in records if r["task"].split()[0] == key]
             made = summary([len(r["requests"]) for r in mine])
@@ -393,9 +527,17 @@ def scale(bench, rows):
             rss = statistics.median(b[1] for b in bare) / 1024
             fit[key].append((pages, bare_time["median"] - raw["median"], rss))
             label = "%s, N=%d" % ("notebook_instance_info" if key == "info" else "name lookup", count)
-            rows.append(("5 scale", label, "task %s; process %s" % (secs(statistics.median(r["seconds"] for r in mine)), secs(bare_time["median"])),
-                         "process %s; peak RSS %.1f MiB" % (spread(bare_time), rss),
-                         "requests %d (ceil(N/50) = %d)" % (made["max"], pages), "met" if made["max"] == pages else "MISSED"))
+            rows.append(
+                (
+                    "5 scale",
+                    label,
+                    "task %s; process %s"
+                    % (secs(statistics.median(r["seconds"] for r in mine)), secs(bare_time["median"])),
+                    "process %s; peak RSS %.1f MiB" % (spread(bare_time), rss),
+                    "requests %d (ceil(N/50) = %d)" % (made["max"], pages),
+                    "met" if made["max"] == pages else "MISSED",
+                )
+            )
     for key, label in (("info", "notebook_instance_info"), ("name", "name lookup")):
         # Linear in pages: each added page costs about the same, so the marginal cost of the last stretch is
         # compared with the one before (a fit's r² hides a quadratic term over so few points). The module's own
@@ -406,10 +548,17 @@ def scale(bench, rows):
         (p0, t0, m0), (p1, t1, m1), (p2, t2, m2) = points[-3:]
         before, last = (t1 - t0) / (p1 - p0), (t2 - t1) / (p2 - p1)
         linear = last <= 1.5 * before + 0.005  # 5 ms/page of slack: both are small and noisy
-        rows.append(("5 growth", "%s: module's own time (process − raw paging) per added page, %d→%d then %d→%d pages" % (label, p0, p1, p1, p2),
-                     "%.0f → %.0f ms/page" % (before * 1000, last * 1000),
-                     "peak RSS %.2f → %.2f MiB/page" % ((m1 - m0) / (p1 - p0), (m2 - m1) / (p2 - p1)),
-                     "linear in pages (last <= 1.5 × before)", "linear" if linear else "NOT linear"))
+        rows.append(
+            (
+                "5 growth",
+                "%s: module's own time (process − raw paging) per added page, %d→%d then %d→%d pages"
+                % (label, p0, p1, p1, p2),
+                "%.0f → %.0f ms/page" % (before * 1000, last * 1000),
+                "peak RSS %.2f → %.2f MiB/page" % ((m1 - m0) / (p1 - p0), (m2 - m1) / (p2 - p1)),
+                "linear in pages (last <= 1.5 × before)",
+                "linear" if linear else "NOT linear",
+            )
+        )
 
 
 # ---- the life of a notebook: create, rerun, restart, delete ---------------------------------------------
@@ -445,7 +594,14 @@ def calls(requests):
 
 
 def creating(conn, name, tags=True):
-    args = dict(conn, name=name, flavor=LIFECYCLE_FLAVOR, image_id=LIFECYCLE_IMAGE, description="lifecycle", auto_stop=LIFECYCLE_AUTO_STOP)
+    args = dict(
+        conn,
+        name=name,
+        flavor=LIFECYCLE_FLAVOR,
+        image_id=LIFECYCLE_IMAGE,
+        description="lifecycle",
+        auto_stop=LIFECYCLE_AUTO_STOP,
+    )
     if tags:
         args["tags"] = LIFECYCLE_TAGS
     return args
@@ -457,15 +613,26 @@ def lifecycle_requests(bench, rows):
     sim.reset()
     conn = bench.connection()
     lease = {"enable": True, "duration": LIFECYCLE_AUTO_STOP["hours"] * 3600000, "type": LIFECYCLE_AUTO_STOP["type"]}
-    shaped = sim.add_notebook(name="lc-shaped", status="RUNNING", description="same", lease=lease,
-                              tags=[{"key": k, "value": v} for k, v in LIFECYCLE_TAGS.items()])
+    shaped = sim.add_notebook(
+        name="lc-shaped",
+        status="RUNNING",
+        description="same",
+        lease=lease,
+        tags=[{"key": k, "value": v} for k, v in LIFECYCLE_TAGS.items()],
+    )
     in_shape = dict(conn, description="same", tags=LIFECYCLE_TAGS, auto_stop=LIFECYCLE_AUTO_STOP)
     module = "hwcloud.modelarts.notebook_instance"
     # (key, label, floor, the floor's calls, writes allowed): the polls of a create or delete are one at 0 s transitions.
     kinds = [
         ("shape-id", "in shape with tags and auto_stop, by id", 1, "GET", False),
         ("shape-name", "in shape with tags and auto_stop, by name", 1, "GET (list)", False),
-        ("create-tags", "create by name, with tags and auto_stop", 4, "GET (list), POST (create), POST tags, 1 poll", True),
+        (
+            "create-tags",
+            "create by name, with tags and auto_stop",
+            4,
+            "GET (list), POST (create), POST tags, 1 poll",
+            True,
+        ),
         ("rerun-tags", "its rerun", 1, "GET (list), no write", False),
         ("create-plain", "create by name, auto_stop without tags", 3, "GET (list), POST (create), 1 poll", True),
         ("rerun-plain", "its rerun", 1, "GET (list), no write", False),
@@ -497,8 +664,16 @@ def lifecycle_requests(bench, rows):
         verdict = "at floor" if counts["max"] <= floor else "above floor by %d" % (counts["max"] - floor)
         if wrote and not writes:
             verdict = "MISSED: %d of %d wrote" % (len(wrote), len(mine))
-        rows.append(("lifecycle requests", label, "%d" % counts["median"], "%d – %d; last: %s" % (counts["min"], counts["max"], calls(mine[-1]["requests"])),
-                     "floor %d (%s)" % (floor, floor_text), verdict))
+        rows.append(
+            (
+                "lifecycle requests",
+                label,
+                "%d" % counts["median"],
+                "%d – %d; last: %s" % (counts["min"], counts["max"], calls(mine[-1]["requests"])),
+                "floor %d (%s)" % (floor, floor_text),
+                verdict,
+            )
+        )
 
 
 def lifecycle_waiting(bench, rows):
@@ -517,7 +692,11 @@ def lifecycle_waiting(bench, rows):
                 tasks += [
                     dict(task("create %d" % i, module, creating(conn, name)), register="nb_%d" % i),
                     task("rerun %d" % i, module, creating(conn, name)),  # one lookup: what any task costs now
-                    task("restart %d" % i, module, dict(conn, id="{{ nb_%d.notebook.id }}" % i, description="rev %d" % i, allow_restart=True)),
+                    task(
+                        "restart %d" % i,
+                        module,
+                        dict(conn, id="{{ nb_%d.notebook.id }}" % i, description="rev %d" % i, allow_restart=True),
+                    ),
                     task("delete %d" % i, module, dict(conn, name=name, state="absent")),
                 ]
             records = bench.play(tasks)
@@ -534,25 +713,52 @@ def lifecycle_rows(rows, records, t):
     for record in records:
         key, i = record["task"].split()
         overhead[key][int(i)] = record["seconds"] - transitions[key] * t
-    for key, label in (("create", "create by name, with tags and auto_stop"), ("delete", "delete by name"),
-                       ("restart", "stop+update+start of the same notebook")):
+    for key, label in (
+        ("create", "create by name, with tags and auto_stop"),
+        ("delete", "delete by name"),
+        ("restart", "stop+update+start of the same notebook"),
+    ):
         mine = [r for r in records if r["task"].split()[0] == key]
         stats = summary(list(overhead[key].values()))
         parts = [lifecycle_parts(r, t) for r in mine]
         target = 1 + 0.1 * transitions[key] * t
         beyond = statistics.median(overhead[key][i] - lookup[i] for i in overhead[key])
-        detail = ("; %s requests (last: %s); of it: before 1st request %s, polls past the ends %s, after last request %s; "
-                  "beyond a lookup-only task (the create's rerun, %s), paired: %+.3f s") % (
-            "%d – %d" % (min(len(r["requests"]) for r in mine), max(len(r["requests"]) for r in mine)), calls(mine[-1]["requests"]),
-            *(secs(statistics.median(p[i] for p in parts)) for i in range(3)), secs(statistics.median(lookup.values())), beyond)
+        detail = (
+            "; %s requests (last: %s); of it: before 1st request %s, polls past the ends %s, after last request %s; "
+            "beyond a lookup-only task (the create's rerun, %s), paired: %+.3f s"
+        ) % (
+            "%d – %d" % (min(len(r["requests"]) for r in mine), max(len(r["requests"]) for r in mine)),
+            calls(mine[-1]["requests"]),
+            *(secs(statistics.median(p[i] for p in parts)) for i in range(3)),
+            secs(statistics.median(lookup.values())),
+            beyond,
+        )
         count = "2 × %g s transitions" % t if transitions[key] == 2 else "%g s transition" % t
         name = "%s, %s (task %s)" % (label, count, secs(statistics.median(r["seconds"] for r in mine)))
-        rows.append(("lifecycle waiting", name, "+%s" % secs(stats["median"]), spread(stats) + detail,
-                     "<= %s" % secs(target) if t else "(reference)", ("met" if stats["median"] <= target else "MISSED") if t else ""))
+        rows.append(
+            (
+                "lifecycle waiting",
+                name,
+                "+%s" % secs(stats["median"]),
+                spread(stats) + detail,
+                "<= %s" % secs(target) if t else "(reference)",
+                ("met" if stats["median"] <= target else "MISSED") if t else "",
+            )
+        )
     for key in ("create", "delete"):
-        ratios = summary([overhead[key][i] / overhead["restart"][i] for i in overhead[key] if overhead["restart"][i] > 0])
-        rows.append(("lifecycle ratio", "%s overhead / stop+update+start overhead, %g s, paired" % (key, t), "%.2f" % ratios["median"],
-                     spread(ratios, "{:.2f}".format), "one transition against two", ""))
+        ratios = summary(
+            [overhead[key][i] / overhead["restart"][i] for i in overhead[key] if overhead["restart"][i] > 0]
+        )
+        rows.append(
+            (
+                "lifecycle ratio",
+                "%s overhead / stop+update+start overhead, %g s, paired" % (key, t),
+                "%.2f" % ratios["median"],
+                spread(ratios, "{:.2f}".format),
+                "one transition against two",
+                "",
+            )
+        )
 
 
 def lifecycle_parts(record, transition):
@@ -560,14 +766,22 @@ def lifecycle_parts(record, transition):
     last request to task end). A transition ends `transition` seconds after the write that began it."""
     requests = record["requests"]
     late = 0.0
-    ends = (("POST (create)", lambda q: isinstance(q.response, dict) and q.response.get("status") == "RUNNING"),
-            ("POST stop", lambda q: isinstance(q.response, dict) and q.response.get("status") == "STOPPED"),
-            ("POST start", lambda q: isinstance(q.response, dict) and q.response.get("status") == "RUNNING"),
-            ("DELETE", lambda q: (q.status or 200) >= 400))
+    ends = (
+        ("POST (create)", lambda q: isinstance(q.response, dict) and q.response.get("status") == "RUNNING"),
+        ("POST stop", lambda q: isinstance(q.response, dict) and q.response.get("status") == "STOPPED"),
+        ("POST start", lambda q: isinstance(q.response, dict) and q.response.get("status") == "RUNNING"),
+        ("DELETE", lambda q: (q.status or 200) >= 400),
+    )
     for write, ended in ends:
         sent = next((q.time for q in requests if call(q) == write), None)
-        seen = next((q.time for q in requests if sent is not None and q.time > sent and q.method == "GET" and call(q) != "GET (list)"
-                     and ended(q)), None)
+        seen = next(
+            (
+                q.time
+                for q in requests
+                if sent is not None and q.time > sent and q.method == "GET" and call(q) != "GET (list)" and ended(q)
+            ),
+            None,
+        )
         if sent is not None and seen is not None:
             late += seen - sent - transition
     return requests[0].time - record["start"], late, record["end"] - requests[-1].time
@@ -576,13 +790,21 @@ def lifecycle_parts(record, transition):
 # ---- fleets: the role over many notebooks, the inventory plugin ----------------------------------
 def ansible_env(bench, extra=None):
     env = clean_env()
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false", "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_LOCAL_TEMP": os.path.join(bench.workdir, "local_tmp"), "ANSIBLE_REMOTE_TMP": os.path.join(bench.workdir, "remote_tmp"),
-        "ANSIBLE_ASYNC_DIR": os.path.join(bench.workdir, "async"), "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-        "HW_MODELARTS_ENDPOINT": bench.sim.url, "HW_PROJECT_ID": bench.sim.project_id,
-        "HW_ACCESS_KEY": DEFAULT_ACCESS_KEY, "HW_SECRET_KEY": DEFAULT_SECRET_KEY,
-    })
+    env.update(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_LOCAL_TEMP": os.path.join(bench.workdir, "local_tmp"),
+            "ANSIBLE_REMOTE_TMP": os.path.join(bench.workdir, "remote_tmp"),
+            "ANSIBLE_ASYNC_DIR": os.path.join(bench.workdir, "async"),
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+            "HW_MODELARTS_ENDPOINT": bench.sim.url,
+            "HW_PROJECT_ID": bench.sim.project_id,
+            "HW_ACCESS_KEY": DEFAULT_ACCESS_KEY,
+            "HW_SECRET_KEY": DEFAULT_SECRET_KEY,
+        }
+    )
     env.update(extra or {})
     return env
 
@@ -592,12 +814,29 @@ def role_run(bench, ids, description):
     bench.plays += 1
     base = os.path.join(bench.workdir, "fleet%02d" % bench.plays)
     definitions = [{"id": nb_id, "description": description} for nb_id in ids]
-    play = {"name": "fleet", "hosts": "localhost", "gather_facts": False,
-            "roles": [{"role": "hwcloud.modelarts.notebooks", "vars": {"modelarts_notebooks": definitions, "modelarts_allow_restart": True}}]}
+    play = {
+        "name": "fleet",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "roles": [
+            {
+                "role": "hwcloud.modelarts.notebooks",
+                "vars": {"modelarts_notebooks": definitions, "modelarts_allow_restart": True},
+            }
+        ],
+    }
     with open(base + ".yml", "w", encoding="utf-8") as handle:
         json.dump([play], handle, indent=1)
-    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
-               "-e", "ansible_python_interpreter=%s" % sys.executable, base + ".yml"]
+    command = [
+        os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+        "-i",
+        "localhost,",
+        "-c",
+        "local",
+        "-e",
+        "ansible_python_interpreter=%s" % sys.executable,
+        base + ".yml",
+    ]
     bench.sim.clear_requests()
     with open(base + ".log", "w", encoding="utf-8") as log:
         start = time.perf_counter()
@@ -638,14 +877,37 @@ def role_fleet(bench, rows):
         sim.transition_seconds = 0
     one, many = summary([r[0] for r in single]), summary([r[0] for r in fleet])
     ratio = many["median"] / one["median"]
-    rows.append(("6 role fleet", "role over 1 notebook (stop, update, start; %g s transitions)" % FLEET_TRANSITION, secs(one["median"]),
-                 "%s; %d requests" % (spread(one), single[-1][1]), "", ""))
-    rows.append(("6 role fleet", "role over %d notebooks, modelarts_concurrency 10" % FLEET_SIZE, secs(many["median"]),
-                 "%s; %d requests; at most %d notebooks in progress at once" % (spread(many), fleet[-1][1], max(r[2] for r in fleet)),
-                 "in a row: about %s (%d × 1)" % (secs(FLEET_SIZE * one["median"]), FLEET_SIZE), ""))
-    rows.append(("6 ratio", "role over %d / role over 1, medians of the same run" % FLEET_SIZE, "%.2f" % ratio,
-                 "per repeat: %s" % ", ".join("%.2f" % (f[0] / s[0]) for s, f in zip(single, fleet)), "<= 3.00",
-                 "met" if ratio <= 3 else "MISSED"))
+    rows.append(
+        (
+            "6 role fleet",
+            "role over 1 notebook (stop, update, start; %g s transitions)" % FLEET_TRANSITION,
+            secs(one["median"]),
+            "%s; %d requests" % (spread(one), single[-1][1]),
+            "",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "6 role fleet",
+            "role over %d notebooks, modelarts_concurrency 10" % FLEET_SIZE,
+            secs(many["median"]),
+            "%s; %d requests; at most %d notebooks in progress at once"
+            % (spread(many), fleet[-1][1], max(r[2] for r in fleet)),
+            "in a row: about %s (%d × 1)" % (secs(FLEET_SIZE * one["median"]), FLEET_SIZE),
+            "",
+        )
+    )
+    rows.append(
+        (
+            "6 ratio",
+            "role over %d / role over 1, medians of the same run" % FLEET_SIZE,
+            "%.2f" % ratio,
+            "per repeat: %s" % ", ".join("%.2f" % (f[0] / s[0]) for s, f in zip(single, fleet)),
+            "<= 3.00",
+            "met" if ratio <= 3 else "MISSED",
+        )
+    )
 
 
 def inventory_scale(bench, rows):
@@ -655,10 +917,14 @@ def inventory_scale(bench, rows):
     cached = os.path.join(bench.workdir, "cached.modelarts.yml")
     cache_dir = os.path.join(bench.workdir, "inventory-cache")
     with open(inventory, "w", encoding="utf-8") as handle:
-        handle.write("plugin: hwcloud.modelarts.notebooks\nkeyed_groups:\n  - key: modelarts_status | lower\n    prefix: status\n")
+        handle.write(
+            "plugin: hwcloud.modelarts.notebooks\nkeyed_groups:\n  - key: modelarts_status | lower\n    prefix: status\n"
+        )
     with open(cached, "w", encoding="utf-8") as handle:
-        handle.write("plugin: hwcloud.modelarts.notebooks\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
-                     "cache_connection: %s\ncache_timeout: 3600\n" % cache_dir)
+        handle.write(
+            "plugin: hwcloud.modelarts.notebooks\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
+            "cache_connection: %s\ncache_timeout: 3600\n" % cache_dir
+        )
     program = os.path.join(os.path.dirname(sys.executable), "ansible-inventory")
     env = ansible_env(bench)
     for count in INVENTORY_SCALE:
@@ -674,22 +940,42 @@ def inventory_scale(bench, rows):
         made = max(r[2] for r in runs)
         listed = {r[3] for r in runs}
         timing = summary([r[0] for r in runs])
-        rows.append(("7 inventory", "ansible-inventory --list, N=%d" % count, secs(timing["median"]),
-                     "%s; peak RSS %.1f MiB; %s hosts" % (spread(timing), statistics.median(r[1] for r in runs) / 1024,
-                                                          ", ".join(str(h) for h in sorted(listed))),
-                     "requests %d (ceil(N/50) = %d)" % (made, pages), "met" if made == pages and listed == {count} else "MISSED"))
+        rows.append(
+            (
+                "7 inventory",
+                "ansible-inventory --list, N=%d" % count,
+                secs(timing["median"]),
+                "%s; peak RSS %.1f MiB; %s hosts"
+                % (
+                    spread(timing),
+                    statistics.median(r[1] for r in runs) / 1024,
+                    ", ".join(str(h) for h in sorted(listed)),
+                ),
+                "requests %d (ceil(N/50) = %d)" % (made, pages),
+                "met" if made == pages and listed == {count} else "MISSED",
+            )
+        )
         shutil.rmtree(cache_dir, ignore_errors=True)
         sim.clear_requests()
         fill, dummy, dummy = bench.process([sys.executable, program, "-i", cached, "--list"], env)
         filled = len(sim.requests)
         sim.clear_requests()
-        again = [bench.process([sys.executable, program, "-i", cached, "--list"], env) for dummy in range(SCALE_REPEATS)]
+        again = [
+            bench.process([sys.executable, program, "-i", cached, "--list"], env) for dummy in range(SCALE_REPEATS)
+        ]
         made = len(sim.requests)
         timing = summary([a[0] for a in again])
-        rows.append(("7 inventory", "cached run (cache: true, jsonfile), N=%d" % count, secs(timing["median"]),
-                     "%s; peak RSS %.1f MiB; the run filling the cache: %s, %d requests" % (
-                         spread(timing), statistics.median(a[1] for a in again) / 1024, secs(fill), filled),
-                     "requests 0", "met" if made == 0 else "MISSED (%d)" % made))
+        rows.append(
+            (
+                "7 inventory",
+                "cached run (cache: true, jsonfile), N=%d" % count,
+                secs(timing["median"]),
+                "%s; peak RSS %.1f MiB; the run filling the cache: %s, %d requests"
+                % (spread(timing), statistics.median(a[1] for a in again) / 1024, secs(fill), filled),
+                "requests 0",
+                "met" if made == 0 else "MISSED (%d)" % made,
+            )
+        )
 
 
 # ---- the report ---------------------------------------------------------------------------------
@@ -723,15 +1009,27 @@ def render(rows, profile, started, load_before, load_after, elapsed, only=()):
     lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
     payload = ", ".join("%s %.0f KiB" % (k, v / 1024) for k, v in sorted(profile.get("payload", {}).items()))
     imports = ", ".join("%s %s" % (k, secs(v)) for k, v in profile.get("imports", {}).items())
-    intro = [
-        "Run: %s UTC, %.0f s, `%smake bench` (iterations: %d interleaved tasks of each kind, %d bare processes, %d repeats, %d wait repeats)."
-        % (started, elapsed, "BENCH_ONLY=%s " % ",".join(only) if only else "", ITERATIONS, BARE_ITERATIONS, REPEATS, WAIT_REPEATS),
-        "",
-        "- Machine: %s" % machine(),
-        "- Versions: %s" % versions(),
-        "- Load average (1, 5, 15 min) before: %s; after: %s. Other jobs share the machine, so compare ratios, not absolute times."
-        % (", ".join("%.2f" % x for x in load_before), ", ".join("%.2f" % x for x in load_after)),
-    ] + (["- AnsiballZ payloads: %s" % payload] if payload else []) + (["- Import time (median process): %s" % imports] if imports else [])
+    intro = (
+        [
+            "Run: %s UTC, %.0f s, `%smake bench` (iterations: %d interleaved tasks of each kind, %d bare processes, %d repeats, %d wait repeats)."
+            % (
+                started,
+                elapsed,
+                "BENCH_ONLY=%s " % ",".join(only) if only else "",
+                ITERATIONS,
+                BARE_ITERATIONS,
+                REPEATS,
+                WAIT_REPEATS,
+            ),
+            "",
+            "- Machine: %s" % machine(),
+            "- Versions: %s" % versions(),
+            "- Load average (1, 5, 15 min) before: %s; after: %s. Other jobs share the machine, so compare ratios, not absolute times."
+            % (", ".join("%.2f" % x for x in load_before), ", ".join("%.2f" % x for x in load_after)),
+        ]
+        + (["- AnsiballZ payloads: %s" % payload] if payload else [])
+        + (["- Import time (median process): %s" % imports] if imports else [])
+    )
     return "\n".join(intro + [""] + lines) + "\n"
 
 
@@ -743,18 +1041,24 @@ def write_results(report, started, only=()):
         with open(RESULTS, encoding="utf-8") as handle:
             text = handle.read()
         if "## History" in text:
-            history = text[text.index("## History"):]
+            history = text[text.index("## History") :]
         if "## Latest run\n\n" in text:
-            latest = text[text.index("## Latest run\n\n") + len("## Latest run\n\n"):text.index("## History") if "## History" in text else None]
+            latest = text[
+                text.index("## Latest run\n\n") + len("## Latest run\n\n") : text.index("## History")
+                if "## History" in text
+                else None
+            ]
     if only:
         entry = "### %s: %s run alone\n\n%s\n" % (started.split()[0], ", ".join(only), report.rstrip("\n"))
         history = history.replace("(none yet)\n", "")
         first = history.find("\n### ")
-        history = history + "\n" + entry if first < 0 else history[:first + 1] + entry + history[first:]
+        history = history + "\n" + entry if first < 0 else history[: first + 1] + entry + history[first:]
         report = latest.rstrip("\n") + "\n" if latest else "(no full run yet)\n"
     with open(RESULTS, "w", encoding="utf-8") as handle:
-        handle.write("# Benchmarks\n\nWritten by `make bench` (benchmarks/bench.py); the History section is kept between runs.\n\n"
-                     "## Latest run\n\n" + report + "\n" + history)
+        handle.write(
+            "# Benchmarks\n\nWritten by `make bench` (benchmarks/bench.py); the History section is kept between runs.\n\n"
+            "## Latest run\n\n" + report + "\n" + history
+        )
 
 
 def snapshot(workdir):
@@ -768,8 +1072,9 @@ def snapshot(workdir):
             shutil.copytree(INSTALLED, COLLECTIONS)
         except (OSError, shutil.Error):
             pass
-        if os.path.exists(os.path.join(COLLECTIONS, "ansible_collections", "hwcloud", "modelarts", "MANIFEST.json")) \
-                and os.path.exists(os.path.join(MODULES, "notebook_instance_info.py")):
+        if os.path.exists(
+            os.path.join(COLLECTIONS, "ansible_collections", "hwcloud", "modelarts", "MANIFEST.json")
+        ) and os.path.exists(os.path.join(MODULES, "notebook_instance_info.py")):
             return
         time.sleep(1)
     sys.exit("The collection is not installed in %s: run make install first" % INSTALLED)
@@ -785,11 +1090,22 @@ def main():
     sim = Simulator(host="127.0.0.1").start()
     try:
         bench = Bench(sim, workdir)
-        steps = [(requests_per_task, (rows,)), (alternatives, (rows, profile)), (waiting, (rows,)), (scale, (rows,)),
-                 (lifecycle_requests, (rows,)), (lifecycle_waiting, (rows,)), (role_fleet, (rows,)), (inventory_scale, (rows,))]
+        steps = [
+            (requests_per_task, (rows,)),
+            (alternatives, (rows, profile)),
+            (waiting, (rows,)),
+            (scale, (rows,)),
+            (lifecycle_requests, (rows,)),
+            (lifecycle_waiting, (rows,)),
+            (role_fleet, (rows,)),
+            (inventory_scale, (rows,)),
+        ]
         unknown = set(only or ()) - {step.__name__ for step, dummy in steps}
         if unknown:
-            sys.exit("BENCH_ONLY: no step named %s; the steps: %s" % (", ".join(sorted(unknown)), ", ".join(s.__name__ for s, dummy in steps)))
+            sys.exit(
+                "BENCH_ONLY: no step named %s; the steps: %s"
+                % (", ".join(sorted(unknown)), ", ".join(s.__name__ for s, dummy in steps))
+            )
         for step, args in steps:
             if only and step.__name__ not in only:
                 continue

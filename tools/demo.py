@@ -44,8 +44,20 @@ class SimulatorProcess:
         self.url = None
 
     def start(self):
-        command = [sys.executable, SIMULATOR, "--port", "0", "--transition-seconds", "1", "--project-id", SIM_PROJECT_ID,
-                   "--access-key", SIM_ACCESS_KEY, "--secret-key", SIM_SECRET_KEY]
+        command = [
+            sys.executable,
+            SIMULATOR,
+            "--port",
+            "0",
+            "--transition-seconds",
+            "1",
+            "--project-id",
+            SIM_PROJECT_ID,
+            "--access-key",
+            SIM_ACCESS_KEY,
+            "--secret-key",
+            SIM_SECRET_KEY,
+        ]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # pylint: disable=consider-using-with
         for line in self.process.stdout:
             if line.startswith("MODELARTS_SIMULATOR_URL="):
@@ -65,7 +77,9 @@ class SimulatorProcess:
     def control(self, method, path, body=None):
         """Call the simulator's unsigned control API (/_sim/...)."""
         data = None if body is None else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(self.url + "/_sim/" + path, data=data, method=method, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.url + "/_sim/" + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
 
@@ -74,12 +88,22 @@ def run_playbook(env, label):
     """Run the example playbook with the normal screen output; return the update task's result."""
     with tempfile.TemporaryDirectory() as tmp:
         results_file = os.path.join(tmp, "results.jsonl")
-        run_env = dict(env, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
-                       ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR, ANSIBLE_CALLBACKS_ENABLED="e2e_results", E2E_RESULTS_FILE=results_file,
-                       ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-                       ANSIBLE_PYTHON_INTERPRETER=sys.executable, PATH=BIN_DIR + os.pathsep + env.get("PATH", ""))
+        run_env = dict(
+            env,
+            ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH,
+            ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
+            ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR,
+            ANSIBLE_CALLBACKS_ENABLED="e2e_results",
+            E2E_RESULTS_FILE=results_file,
+            ANSIBLE_LOCALHOST_WARNING="false",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+            ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+            PATH=BIN_DIR + os.pathsep + env.get("PATH", ""),
+        )
         say("%s: ansible-playbook examples/notebook_update.yml" % label)
-        completed = subprocess.run([os.path.join(BIN_DIR, "ansible-playbook"), PLAYBOOK], env=run_env, cwd=REPO_DIR, check=False)
+        completed = subprocess.run(
+            [os.path.join(BIN_DIR, "ansible-playbook"), PLAYBOOK], env=run_env, cwd=REPO_DIR, check=False
+        )
         results = []
         if os.path.exists(results_file):
             with open(results_file, encoding="utf-8") as handle:
@@ -92,7 +116,10 @@ def summary_line(label, update, requests=None):
     line = "%s: changed=%s actions=%s" % (label, str(update.get("changed")).lower(), json.dumps(update.get("actions")))
     if requests is not None:
         counted = collections.Counter("%s %s" % (r["method"], _kind(r["path"])) for r in requests)
-        line += "; the simulator received %d requests (%s)" % (len(requests), ", ".join("%d %s" % (n, k) for k, n in sorted(counted.items())))
+        line += "; the simulator received %d requests (%s)" % (
+            len(requests),
+            ", ".join("%d %s" % (n, k) for k, n in sorted(counted.items())),
+        )
     return line
 
 
@@ -133,12 +160,29 @@ def demo_simulator():
     sim = SimulatorProcess().start()
     try:
         say("Simulator listening at %s" % sim.url)
-        notebook = sim.control("POST", "notebooks", {"name": NOTEBOOK_NAME, "status": "RUNNING", "flavor": "modelarts.vm.cpu.2u",
-                                                     "capacity": 5, "description": "created by make demo"})
-        say("Created notebook %s (%s): RUNNING, flavor modelarts.vm.cpu.2u, 5 GB disk" % (notebook["name"], notebook["id"]))
+        notebook = sim.control(
+            "POST",
+            "notebooks",
+            {
+                "name": NOTEBOOK_NAME,
+                "status": "RUNNING",
+                "flavor": "modelarts.vm.cpu.2u",
+                "capacity": 5,
+                "description": "created by make demo",
+            },
+        )
+        say(
+            "Created notebook %s (%s): RUNNING, flavor modelarts.vm.cpu.2u, 5 GB disk"
+            % (notebook["name"], notebook["id"])
+        )
         env = {k: v for k, v in os.environ.items() if not k.startswith("HW_")}
-        env.update(HW_MODELARTS_ENDPOINT=sim.url, HW_PROJECT_ID=SIM_PROJECT_ID, HW_ACCESS_KEY=SIM_ACCESS_KEY, HW_SECRET_KEY=SIM_SECRET_KEY,
-                   DEMO_NOTEBOOK_NAME=NOTEBOOK_NAME)
+        env.update(
+            HW_MODELARTS_ENDPOINT=sim.url,
+            HW_PROJECT_ID=SIM_PROJECT_ID,
+            HW_ACCESS_KEY=SIM_ACCESS_KEY,
+            HW_SECRET_KEY=SIM_SECRET_KEY,
+            DEMO_NOTEBOOK_NAME=NOTEBOOK_NAME,
+        )
         runs = []
         for label in ("Run 1", "Run 2"):
             sim.control("DELETE", "requests")
@@ -154,8 +198,9 @@ def demo_simulator():
 
 
 def main():
-    if not os.path.isfile(os.path.join(COLLECTIONS_PATH, "ansible_collections", "hwcloud", "modelarts", "galaxy.yml")) and \
-            not os.path.isdir(os.path.join(COLLECTIONS_PATH, "ansible_collections", "hwcloud", "modelarts", "plugins")):
+    if not os.path.isfile(
+        os.path.join(COLLECTIONS_PATH, "ansible_collections", "hwcloud", "modelarts", "galaxy.yml")
+    ) and not os.path.isdir(os.path.join(COLLECTIONS_PATH, "ansible_collections", "hwcloud", "modelarts", "plugins")):
         say("hwcloud.modelarts is not installed in %s: run `make install` first" % COLLECTIONS_PATH)
         return 2
     if os.environ.get("HW_ACCESS_KEY") or os.environ.get("HW_AUTH_TOKEN"):

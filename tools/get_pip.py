@@ -12,17 +12,19 @@ import subprocess
 import sys
 
 # get-pip.py options that pip install does not understand.
-GET_PIP_ONLY_OPTIONS = ('--no-setuptools', '--no-wheel')
+GET_PIP_ONLY_OPTIONS = ("--no-setuptools", "--no-wheel")
 
 
 def main() -> None:
     """Install pip, then pip install the requested packages."""
-    ensure = subprocess.run([sys.executable, '-m', 'ensurepip', '--default-pip'], stdout=subprocess.DEVNULL, check=False)
+    ensure = subprocess.run(
+        [sys.executable, "-m", "ensurepip", "--default-pip"], stdout=subprocess.DEVNULL, check=False
+    )
     if ensure.returncode:
         sys.exit(ensure.returncode)
     args = [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY_OPTIONS]
-    sys.exit(subprocess.run([sys.executable, '-m', 'pip', 'install'] + args, check=False).returncode)
+    sys.exit(subprocess.run([sys.executable, "-m", "pip", "install"] + args, check=False).returncode)
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

@@ -42,7 +42,13 @@ class CallbackModule(CallbackBase):
         seconds = time.perf_counter() - self._start
         if not self._path:
             return
-        line = {"task": self._task, "start": self._wall, "end": self._wall + seconds, "seconds": seconds, "outcome": outcome}
+        line = {
+            "task": self._task,
+            "start": self._wall,
+            "end": self._wall + seconds,
+            "seconds": seconds,
+            "outcome": outcome,
+        }
         if outcome != "ok":
             line["msg"] = str(result._result.get("msg", ""))[:500]  # pylint: disable=protected-access
         with open(self._path, "a", encoding="utf-8") as handle:

@@ -16,6 +16,7 @@ try:
     from huaweicloudsdkcore.auth.credentials import BasicCredentials
     from huaweicloudsdkcore.exceptions.exceptions import SdkException
     from huaweicloudsdkmodelarts.v1 import ModelArtsClient, ShowNotebookRequest
+
     HAS_SDK = True
 except ImportError:
     HAS_SDK = False

@@ -185,21 +185,31 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _fetch(self, params):
         if not HAS_REQUESTS:
-            raise AnsibleParserError("The %s inventory plugin needs the Python library requests on the controller" % self.NAME)
+            raise AnsibleParserError(
+                "The %s inventory plugin needs the Python library requests on the controller" % self.NAME
+            )
         statuses = self.get_option("status") or []
         workspace_id = self.get_option("workspace_id")
         try:
             api = NotebookAPI(client_from_params(params))
             # Oldest first: an instance created while paging lands on the last page instead of shifting the others.
-            instances = api.list(name=self.get_option("name"), status=statuses[0] if len(statuses) == 1 else None,
-                                 workspace_id=workspace_id, sort_key="create_at", sort_dir="ASC")
+            instances = api.list(
+                name=self.get_option("name"),
+                status=statuses[0] if len(statuses) == 1 else None,
+                workspace_id=workspace_id,
+                sort_key="create_at",
+                sort_dir="ASC",
+            )
         except (ConnectionOptionError, ModelArtsError) as error:
             raise AnsibleParserError("%s: %s" % (self.NAME, _scrub(str(error), params))) from None
         # The service's filters are applied again here: a status list is not sent, and the result must hold
         # what the configuration asks for whatever the service did with a filter.
-        return [without_token(nb) for nb in instances
-                if (not statuses or nb.get("status") in statuses)
-                and (workspace_id is None or str(nb.get("workspace_id")) == str(workspace_id))]
+        return [
+            without_token(nb)
+            for nb in instances
+            if (not statuses or nb.get("status") in statuses)
+            and (workspace_id is None or str(nb.get("workspace_id")) == str(workspace_id))
+        ]
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)

@@ -24,13 +24,22 @@ class FlavorAPI:
 
     def list(self, category=None, flavor_type=None):
         """Every flavor a notebook can be created with: the call without ``limit`` answers them all at once."""
-        return list_all(self.client, self.client.project_path("notebooks", "flavors"), "Listing notebook flavors",
-                        [("category", category), ("type", flavor_type)], item_keys=FLAVOR_KEYS)
+        return list_all(
+            self.client,
+            self.client.project_path("notebooks", "flavors"),
+            "Listing notebook flavors",
+            [("category", category), ("type", flavor_type)],
+            item_keys=FLAVOR_KEYS,
+        )
 
     def switchable(self, notebook_id):
         """The flavors instance ``notebook_id`` may switch to."""
-        return list_all(self.client, self.client.project_path("notebooks", notebook_id, "flavors"),
-                        "Listing the flavors notebook instance %s can switch to" % notebook_id, item_keys=FLAVOR_KEYS)
+        return list_all(
+            self.client,
+            self.client.project_path("notebooks", notebook_id, "flavors"),
+            "Listing the flavors notebook instance %s can switch to" % notebook_id,
+            item_keys=FLAVOR_KEYS,
+        )
 
 
 class ImageAPI:
@@ -40,7 +49,9 @@ class ImageAPI:
     def show_if_exists(self, image_id):
         """The image, or None when the service does not know the id."""
         try:
-            return self.client.request("GET", self.client.project_path("images", image_id), "Reading image %s" % image_id)
+            return self.client.request(
+                "GET", self.client.project_path("images", image_id), "Reading image %s" % image_id
+            )
         except ModelArtsError as error:
             if error.status == 404 or error.error_code == IMAGE_NOT_FOUND:
                 return None
@@ -48,7 +59,15 @@ class ImageAPI:
 
     def list(self, image_type, name=None, fuzzy=True, service_type=None, workspace_id=None, namespace=None):
         """Every image of one ``image_type`` for these filters, in pages of the largest size."""
-        params = [("type", image_type), ("name", name), ("name_fuzzy_match", None if name is None else str(bool(fuzzy)).lower()),
-                  ("service_type", service_type), ("workspace_id", workspace_id), ("namespace", namespace)]
-        listing = "Listing %s images" % image_type + ("" if name is None else " named %s %r" % ("like" if fuzzy else "exactly", name))
+        params = [
+            ("type", image_type),
+            ("name", name),
+            ("name_fuzzy_match", None if name is None else str(bool(fuzzy)).lower()),
+            ("service_type", service_type),
+            ("workspace_id", workspace_id),
+            ("namespace", namespace),
+        ]
+        listing = "Listing %s images" % image_type + (
+            "" if name is None else " named %s %r" % ("like" if fuzzy else "exactly", name)
+        )
         return list_all(self.client, self.client.project_path("images"), listing, params, IMAGE_PAGE_SIZE)

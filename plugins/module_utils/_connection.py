@@ -66,7 +66,10 @@ def endpoint_url(params):
     if params.get("endpoint"):
         parts = urlsplit(params["endpoint"])
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-            raise ConnectionOptionError("%s must be an http:// or https:// base URL without query, got %r" % (_named("endpoint"), params["endpoint"]))
+            raise ConnectionOptionError(
+                "%s must be an http:// or https:// base URL without query, got %r"
+                % (_named("endpoint"), params["endpoint"])
+            )
         return params["endpoint"].rstrip("/")
     if not params.get("region"):
         raise ConnectionOptionError("%s is required unless %s is given" % (_named("region"), _named("endpoint")))
@@ -79,8 +82,10 @@ def select_auth(params):
     both_keys = "%s and %s" % (_named("access_key"), _named("secret_key"))
     if iam and (ak or sk or token):
         given = ", ".join(_named(name) for name in ("access_key", "secret_key", "security_token") if params.get(name))
-        raise ConnectionOptionError("choose one way to authenticate: %s is set together with %s; use either %s, or %s alone"
-                                    % (_named("auth_token"), given, both_keys, _named("auth_token")))
+        raise ConnectionOptionError(
+            "choose one way to authenticate: %s is set together with %s; use either %s, or %s alone"
+            % (_named("auth_token"), given, both_keys, _named("auth_token"))
+        )
     if iam:
         return TokenAuth(iam)
     if ak and sk:
@@ -88,8 +93,13 @@ def select_auth(params):
     if ak or sk or token:
         missing = [name for name in ("access_key", "secret_key") if not params.get(name)]
         raise ConnectionOptionError(
-            "AK/SK authentication needs both %s: %s is missing" % (both_keys, " and ".join(_named(name) for name in missing)))
-    raise ConnectionOptionError("no credentials: set %s (optionally with %s), or %s" % (both_keys, _named("security_token"), _named("auth_token")))
+            "AK/SK authentication needs both %s: %s is missing"
+            % (both_keys, " and ".join(_named(name) for name in missing))
+        )
+    raise ConnectionOptionError(
+        "no credentials: set %s (optionally with %s), or %s"
+        % (both_keys, _named("security_token"), _named("auth_token"))
+    )
 
 
 def check_timeout_and_retries(params):
@@ -107,6 +117,11 @@ def client_from_params(params):
     endpoint = endpoint_url(params)
     auth = select_auth(params)
     return ModelArtsClient(
-        endpoint, params["project_id"], auth, validate_certs=params["validate_certs"], ca_path=params.get("ca_path"),
-        timeout=params["timeout"], max_retries=params["max_retries"],
+        endpoint,
+        params["project_id"],
+        auth,
+        validate_certs=params["validate_certs"],
+        ca_path=params.get("ca_path"),
+        timeout=params["timeout"],
+        max_retries=params["max_retries"],
     )

@@ -20,6 +20,7 @@ try:
     from requests.adapters import HTTPAdapter
     from urllib3.exceptions import InvalidHeader
     from urllib3.util.retry import Retry
+
     HAS_REQUESTS = True
 except ImportError:
     HAS_REQUESTS = False
@@ -57,18 +58,34 @@ class RetryPolicy(Retry):
     @classmethod
     def build(cls, max_retries):
         return cls(
-            total=max_retries, connect=max_retries, read=max_retries, status=max_retries,
-            other=0, redirect=0, allowed_methods=frozenset(("GET",)),
-            status_forcelist=TRANSIENT_STATUSES, respect_retry_after_header=True,
-            raise_on_status=False, raise_on_redirect=False,
+            total=max_retries,
+            connect=max_retries,
+            read=max_retries,
+            status=max_retries,
+            other=0,
+            redirect=0,
+            allowed_methods=frozenset(("GET",)),
+            status_forcelist=TRANSIENT_STATUSES,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+            raise_on_redirect=False,
         )
 
 
 class ModelArtsError(ModuleError):
     """A failed call, with what was attempted and everything the service said about it."""
 
-    def __init__(self, attempted, reason=None, status=None, error_code=None, error_msg=None, request_id=None, transient=False,
-                 retry_after=None):
+    def __init__(
+        self,
+        attempted,
+        reason=None,
+        status=None,
+        error_code=None,
+        error_msg=None,
+        request_id=None,
+        transient=False,
+        retry_after=None,
+    ):
         self.attempted = attempted
         self.reason = reason
         self.status = status
@@ -94,8 +111,12 @@ class ModelArtsError(ModuleError):
     def as_dict(self):
         # "action" is the documented result key for what was attempted.
         return {
-            "action": self.attempted, "status": self.status, "error_code": self.error_code,
-            "error_msg": self.error_msg, "request_id": self.request_id, "reason": self.reason,
+            "action": self.attempted,
+            "status": self.status,
+            "error_code": self.error_code,
+            "error_msg": self.error_msg,
+            "request_id": self.request_id,
+            "reason": self.reason,
         }
 
 
@@ -109,7 +130,17 @@ class _NoNetrc:
 class ModelArtsClient:
     """Calls the ModelArts API: builds, authenticates and sends requests, and maps errors."""
 
-    def __init__(self, endpoint, project_id, auth, validate_certs=True, ca_path=None, timeout=30.0, max_retries=5, user_agent=None):
+    def __init__(
+        self,
+        endpoint,
+        project_id,
+        auth,
+        validate_certs=True,
+        ca_path=None,
+        timeout=30.0,
+        max_retries=5,
+        user_agent=None,
+    ):
         self.endpoint = endpoint.rstrip("/")
         self.project_id = project_id
         self.auth = auth
@@ -140,7 +171,13 @@ class ModelArtsClient:
             try:
                 return self._send(method, path, attempted, params, body)
             except ModelArtsError as error:
-                if method != "GET" or not error.transient or error.status is None or error.status >= 300 or attempt >= self.max_retries:
+                if (
+                    method != "GET"
+                    or not error.transient
+                    or error.status is None
+                    or error.status >= 300
+                    or attempt >= self.max_retries
+                ):
                     raise
                 attempt += 1
                 time.sleep(backoff_delay(attempt))
@@ -157,15 +194,21 @@ class ModelArtsClient:
             url += "?" + canonical_query(params)
         try:
             # verify per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the session's, and so ca_path.
-            response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False,
-                                            verify=self.verify)
+            response = self.session.request(
+                method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False, verify=self.verify
+            )
         except requests.exceptions.SSLError as error:
             raise ModelArtsError(attempted, reason="TLS error talking to %s: %s" % (self.endpoint, _root_cause(error)))
         except requests.exceptions.Timeout as error:
-            raise ModelArtsError(attempted, reason="no answer within %s seconds from %s (%s)" % (self.timeout, self.endpoint, _root_cause(error)),
-                                 transient=True)
+            raise ModelArtsError(
+                attempted,
+                reason="no answer within %s seconds from %s (%s)" % (self.timeout, self.endpoint, _root_cause(error)),
+                transient=True,
+            )
         except requests.exceptions.RequestException as error:
-            raise ModelArtsError(attempted, reason="could not reach %s: %s" % (self.endpoint, _root_cause(error)), transient=True)
+            raise ModelArtsError(
+                attempted, reason="could not reach %s: %s" % (self.endpoint, _root_cause(error)), transient=True
+            )
         return self._decode(response, attempted)
 
     def pause_before_retry(self, attempt, retry_after=None):
@@ -191,12 +234,22 @@ class ModelArtsClient:
             if not fields:
                 error_msg = (response.text or response.reason or "").strip()[:200] or None
             raise ModelArtsError(
-                attempted, status=response.status_code, error_code=fields.get("error_code"), error_msg=error_msg,
-                request_id=request_id or fields.get("request_id"), transient=response.status_code in TRANSIENT_STATUSES,
+                attempted,
+                status=response.status_code,
+                error_code=fields.get("error_code"),
+                error_msg=error_msg,
+                request_id=request_id or fields.get("request_id"),
+                transient=response.status_code in TRANSIENT_STATUSES,
                 retry_after=_retry_after(response),
             )
         if malformed or not isinstance(payload, dict):
-            raise ModelArtsError(attempted, status=response.status_code, reason="the answer is not a JSON object", request_id=request_id, transient=True)
+            raise ModelArtsError(
+                attempted,
+                status=response.status_code,
+                reason="the answer is not a JSON object",
+                request_id=request_id,
+                transient=True,
+            )
         return payload
 
 

@@ -13,7 +13,10 @@ from typing import NoReturn
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, client_from_params
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._connection import (
+    CONNECTION_ARGUMENT_SPEC,
+    client_from_params,
+)
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import HAS_REQUESTS, ModelArtsClient
 

@@ -59,7 +59,9 @@ class NotebookActions:
 
     def wait_for(self, instance, targets, purpose):
         targets = {targets} if isinstance(targets, str) else targets
-        return self.api.wait(instance, targets, self.wait_timeout, "Waiting for notebook instance %s %s" % (instance["id"], purpose))
+        return self.api.wait(
+            instance, targets, self.wait_timeout, "Waiting for notebook instance %s %s" % (instance["id"], purpose)
+        )
 
     def wait_until_stable(self, instance, failed_is_stable=False):
         """The instance once a transition in progress has ended (with ``wait``).
@@ -69,13 +71,19 @@ class NotebookActions:
         self.instance = instance
         status = instance.get("status")
         if status in FAILED and not failed_is_stable:
-            raise failure_with("notebook instance %s is %s%s: it cannot be changed until that is resolved"
-                               % (instance.get("id"), status, fail_reason(instance)), instance)
+            raise failure_with(
+                "notebook instance %s is %s%s: it cannot be changed until that is resolved"
+                % (instance.get("id"), status, fail_reason(instance)),
+                instance,
+            )
         if status in TRANSITIONAL and self.wait:
             if failed_is_stable:
                 # None: someone else's delete ended while waiting.
-                self.instance = self._poll(instance, lambda current: current is None or current.get("status") in STABLE | FAILED,
-                                           "to end %s" % status)
+                self.instance = self._poll(
+                    instance,
+                    lambda current: current is None or current.get("status") in STABLE | FAILED,
+                    "to end %s" % status,
+                )
             else:
                 self.instance = self.wait_for(instance, STABLE, "to end %s" % status)
         return self.instance
@@ -94,7 +102,9 @@ class NotebookActions:
                 if action == "tag":
                     instance = self.tag(instance, _tags.changes(instance, params["tags"], params["purge_tags"]).add)
                 elif action == "untag":
-                    instance = self.untag(instance, _tags.changes(instance, params["tags"], params["purge_tags"]).remove)
+                    instance = self.untag(
+                        instance, _tags.changes(instance, params["tags"], params["purge_tags"]).remove
+                    )
                 elif action == "renew_lease":
                     instance = self.renew_lease(instance, params["auto_stop"])
                 elif action == "stop":
@@ -126,10 +136,14 @@ class NotebookActions:
             if self.wait:
                 instance = self.wait_for(instance, "RUNNING", "to start again")
         except ModuleError as restart_error:
-            raise ModuleError("%s; then starting the instance again also failed: %s" % (_message(error), _message(restart_error)),
-                              error=error_fields) from error
+            raise ModuleError(
+                "%s; then starting the instance again also failed: %s" % (_message(error), _message(restart_error)),
+                error=error_fields,
+            ) from error
         self.instance = instance
-        raise ModuleError("%s; the instance, which this task had stopped, was started again" % _message(error), error=error_fields) from error
+        raise ModuleError(
+            "%s; the instance, which this task had stopped, was started again" % _message(error), error=error_fields
+        ) from error
 
     def update(self, instance, params, changed_fields, send_hooks):
         def send(current, resending):
@@ -144,19 +158,36 @@ class NotebookActions:
         return self._write("update", instance, send, is_done)
 
     def start(self, instance, lease_query):
-        return self._write("start", instance, lambda current, resending: self.api.start(current["id"], lease_query),
-                           lambda current: current.get("status") in ("STARTING", "RUNNING"), START_CONFLICTS)
+        return self._write(
+            "start",
+            instance,
+            lambda current, resending: self.api.start(current["id"], lease_query),
+            lambda current: current.get("status") in ("STARTING", "RUNNING"),
+            START_CONFLICTS,
+        )
 
     def stop(self, instance):
-        return self._write("stop", instance, lambda current, resending: self.api.stop(current["id"]),
-                           lambda current: current.get("status") in ("STOPPING", "STOPPED"), STOP_CONFLICTS)
+        return self._write(
+            "stop",
+            instance,
+            lambda current, resending: self.api.stop(current["id"]),
+            lambda current: current.get("status") in ("STOPPING", "STOPPED"),
+            STOP_CONFLICTS,
+        )
 
     def tag(self, instance, add):
         def send(current, resending):
             self.api.add_tags(current, add)
-            return {"tags": [{"key": k, "value": v} for k, v in sorted(dict(_tags.live(current), **{t["key"]: t["value"] for t in add}).items())]}
+            return {
+                "tags": [
+                    {"key": k, "value": v}
+                    for k, v in sorted(dict(_tags.live(current), **{t["key"]: t["value"] for t in add}).items())
+                ]
+            }
 
-        return self._write("tag", instance, send, lambda current: all(_tags.live(current).get(t["key"]) == t["value"] for t in add))
+        return self._write(
+            "tag", instance, send, lambda current: all(_tags.live(current).get(t["key"]) == t["value"] for t in add)
+        )
 
     def untag(self, instance, remove):
         keys = {tag["key"] for tag in remove}
@@ -175,7 +206,9 @@ class NotebookActions:
         return self._write("renew_lease", instance, send, lambda current: not _auto_stop.differs(current, auto_stop))
 
     def _write(self, action, instance, send, is_done, conflicts=frozenset()):
-        instance = write_with_read_back(self.api.client, instance, send, lambda current: self.api.show(current["id"]), is_done, conflicts)
+        instance = write_with_read_back(
+            self.api.client, instance, send, lambda current: self.api.show(current["id"]), is_done, conflicts
+        )
         self.done.append(action)
         return instance
 
@@ -188,12 +221,20 @@ class NotebookActions:
         def read_back(dummy):
             matches = self.api.find_by_name(name, workspace_id)[0]
             if len(matches) > 1:
-                raise ModuleError("after a create of notebook instance %r that may have been applied, %d instances have that name "
-                                  "(ids: %s): give id to choose one" % (name, len(matches), ", ".join(sorted(nb.get("id", "?") for nb in matches))))
+                raise ModuleError(
+                    "after a create of notebook instance %r that may have been applied, %d instances have that name "
+                    "(ids: %s): give id to choose one"
+                    % (name, len(matches), ", ".join(sorted(nb.get("id", "?") for nb in matches)))
+                )
             return matches[0] if matches else None
 
-        self.instance = write_with_read_back(self.api.client, None, lambda nothing, resending: self.api.create(body), read_back,
-                                             lambda found: found is not None)
+        self.instance = write_with_read_back(
+            self.api.client,
+            None,
+            lambda nothing, resending: self.api.create(body),
+            read_back,
+            lambda found: found is not None,
+        )
         self.done.append("create")
         return self.instance
 
@@ -204,12 +245,18 @@ class NotebookActions:
 
     def delete(self, instance):
         """Delete the instance; with ``wait``, poll until the service no longer knows it."""
+
         def read_back(current):
             return self.api.show_if_exists(current["id"])
 
         try:
-            answer = write_with_read_back(self.api.client, instance, lambda current, resending: self.api.delete(current["id"]), read_back,
-                                          lambda current: current is None or current.get("status") == "DELETING")
+            answer = write_with_read_back(
+                self.api.client,
+                instance,
+                lambda current, resending: self.api.delete(current["id"]),
+                read_back,
+                lambda current: current is None or current.get("status") == "DELETING",
+            )
         except ModelArtsError as error:
             if not is_not_found(error):
                 raise
@@ -219,7 +266,9 @@ class NotebookActions:
         self.done.append("delete")
         self.instance = answer
         if answer is not None and self.wait:
-            self.instance = self._poll(answer, lambda current: current is None, "to be deleted", failed={"DELETE_FAILED"})
+            self.instance = self._poll(
+                answer, lambda current: current is None, "to be deleted", failed={"DELETE_FAILED"}
+            )
         return self.instance
 
     def _poll(self, instance, is_done, purpose, failed=frozenset()):
@@ -232,12 +281,18 @@ class NotebookActions:
             if is_done(current):
                 return current
             if current.get("status") in failed:
-                raise WaitError("%s: notebook instance %s is %s%s" % (waiting_for, instance["id"], current["status"], fail_reason(current)),
-                                current)
+                raise WaitError(
+                    "%s: notebook instance %s is %s%s"
+                    % (waiting_for, instance["id"], current["status"], fail_reason(current)),
+                    current,
+                )
             elapsed = time.monotonic() - start
             if elapsed >= self.wait_timeout:
-                raise WaitError("%s: timed out after %s seconds (wait_timeout); the last status seen was %s%s"
-                                % (waiting_for, self.wait_timeout, last.get("status"), fail_reason(last)), last)
+                raise WaitError(
+                    "%s: timed out after %s seconds (wait_timeout); the last status seen was %s%s"
+                    % (waiting_for, self.wait_timeout, last.get("status"), fail_reason(last)),
+                    last,
+                )
             time.sleep(min(max(POLL_MIN, elapsed * POLL_SHARE), POLL_MAX, self.wait_timeout - elapsed))
             current = self.api.show_if_exists(instance["id"])
             last = current or last
@@ -250,5 +305,7 @@ class NotebookActions:
 
     def tag_created(self, instance, tags):
         """The tags of an instance this task created."""
-        self.instance = self.tag(instance, [{"key": k, "value": "" if v is None else v} for k, v in sorted(tags.items())])
+        self.instance = self.tag(
+            instance, [{"key": k, "value": "" if v is None else v} for k, v in sorted(tags.items())]
+        )
         return self.instance

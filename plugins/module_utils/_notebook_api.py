@@ -79,16 +79,23 @@ class NotebookAPI:
             raise
 
     def update(self, notebook_id, body):
-        return self.client.request("PUT", self._path(notebook_id),
-                                   "Updating notebook instance %s (%s)" % (notebook_id, ", ".join(sorted(body))), body=body)
+        return self.client.request(
+            "PUT",
+            self._path(notebook_id),
+            "Updating notebook instance %s (%s)" % (notebook_id, ", ".join(sorted(body))),
+            body=body,
+        )
 
     def start(self, notebook_id, query):
         """Start; ``query`` sets the auto-stop lease of the run (``duration``, ``type``): see start_query()."""
-        return self.client.request("POST", self._path(notebook_id, "start"), "Starting notebook instance %s" % notebook_id,
-                                   params=query)
+        return self.client.request(
+            "POST", self._path(notebook_id, "start"), "Starting notebook instance %s" % notebook_id, params=query
+        )
 
     def stop(self, notebook_id):
-        return self.client.request("POST", self._path(notebook_id, "stop"), "Stopping notebook instance %s" % notebook_id)
+        return self.client.request(
+            "POST", self._path(notebook_id, "stop"), "Stopping notebook instance %s" % notebook_id
+        )
 
     def create(self, body):
         return self.client.request("POST", self._path(), "Creating notebook instance %r" % body.get("name"), body=body)
@@ -98,25 +105,43 @@ class NotebookAPI:
 
     def renew_lease(self, notebook_id, body):
         """Turn auto-stop on (or change it) on a running instance: the countdown restarts with ``body``."""
-        return self.client.request("PATCH", self._path(notebook_id, "lease"),
-                                   "Setting the auto-stop of notebook instance %s" % notebook_id, body=body)
+        return self.client.request(
+            "PATCH",
+            self._path(notebook_id, "lease"),
+            "Setting the auto-stop of notebook instance %s" % notebook_id,
+            body=body,
+        )
 
     def add_tags(self, instance, tags):
         """Add or overwrite ``tags`` ([{key, value}])."""
-        return self.client.request("POST", self._path(instance["id"], "tags", "create"),
-                                   "Tagging notebook instance %s (%s)" % (instance["id"], ", ".join(t["key"] for t in tags)),
-                                   params=_workspace_query(instance), body={"tags": tags})
+        return self.client.request(
+            "POST",
+            self._path(instance["id"], "tags", "create"),
+            "Tagging notebook instance %s (%s)" % (instance["id"], ", ".join(t["key"] for t in tags)),
+            params=_workspace_query(instance),
+            body={"tags": tags},
+        )
 
     def remove_tags(self, instance, tags):
         """Remove ``tags`` ([{key, value}]; the key decides)."""
-        return self.client.request("DELETE", self._path(instance["id"], "tags", "delete"),
-                                   "Removing tags from notebook instance %s (%s)" % (instance["id"], ", ".join(t["key"] for t in tags)),
-                                   params=_workspace_query(instance), body={"tags": tags})
+        return self.client.request(
+            "DELETE",
+            self._path(instance["id"], "tags", "delete"),
+            "Removing tags from notebook instance %s (%s)" % (instance["id"], ", ".join(t["key"] for t in tags)),
+            params=_workspace_query(instance),
+            body={"tags": tags},
+        )
 
     def list(self, name=None, status=None, workspace_id=None, sort_key=None, sort_dir=None):
         """Every instance the list call returns for these filters, paging with the largest page."""
         listing = "Listing notebook instances" + ("" if name is None else " named like %r" % name)
-        params = [("name", name), ("status", status), ("workspace_id", workspace_id), ("sort_key", sort_key), ("sort_dir", sort_dir)]
+        params = [
+            ("name", name),
+            ("status", status),
+            ("workspace_id", workspace_id),
+            ("sort_key", sort_key),
+            ("sort_dir", sort_dir),
+        ]
         return list_all(self.client, self._path(), listing, params, PAGE_SIZE)
 
     def find_by_name(self, name, workspace_id=None):
@@ -136,9 +161,13 @@ class NotebookAPI:
             return matches[0]
         if not matches:
             seen = ", ".join(sorted(set(names))) if names else "none"
-            raise NotebookNotFound("no notebook instance is named %r (the list's name filter matched: %s)" % (name, seen))
-        raise ModuleError("%d notebook instances are named %r (ids: %s): give id to choose one"
-                          % (len(matches), name, ", ".join(sorted(nb.get("id", "?") for nb in matches))))
+            raise NotebookNotFound(
+                "no notebook instance is named %r (the list's name filter matched: %s)" % (name, seen)
+            )
+        raise ModuleError(
+            "%d notebook instances are named %r (ids: %s): give id to choose one"
+            % (len(matches), name, ", ".join(sorted(nb.get("id", "?") for nb in matches)))
+        )
 
     def wait(self, instance, targets, timeout, waiting_for):
         """Poll until the status is one of ``targets``; fail on a failed status or after ``timeout`` seconds.
@@ -152,10 +181,17 @@ class NotebookAPI:
             if status in targets:
                 return instance
             if status in FAILED:
-                raise WaitError("%s: notebook instance %s is %s%s" % (waiting_for, instance.get("id"), status, fail_reason(instance)), instance)
+                raise WaitError(
+                    "%s: notebook instance %s is %s%s"
+                    % (waiting_for, instance.get("id"), status, fail_reason(instance)),
+                    instance,
+                )
             elapsed = time.monotonic() - start
             if elapsed >= timeout:
-                raise WaitError("%s: timed out after %s seconds (wait_timeout) waiting for %s; the last status seen was %s%s"
-                                % (waiting_for, timeout, " or ".join(sorted(targets)), status, fail_reason(instance)), instance)
+                raise WaitError(
+                    "%s: timed out after %s seconds (wait_timeout) waiting for %s; the last status seen was %s%s"
+                    % (waiting_for, timeout, " or ".join(sorted(targets)), status, fail_reason(instance)),
+                    instance,
+                )
             time.sleep(min(max(POLL_MIN, elapsed * POLL_SHARE), POLL_MAX, timeout - elapsed))
             instance = self.show(instance["id"])

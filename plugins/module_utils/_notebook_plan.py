@@ -29,8 +29,17 @@ def _tag_actions(tag, untag):
     return (("tag",) if tag else ()) + (("untag",) if untag else ())
 
 
-def plan(notebook_id, status, state, needs_update, allow_restart, tag=False, untag=False, lease_differs=False,
-         auto_stop_on=True):
+def plan(
+    notebook_id,
+    status,
+    state,
+    needs_update,
+    allow_restart,
+    tag=False,
+    untag=False,
+    lease_differs=False,
+    auto_stop_on=True,
+):
     """The writes to do on an existing instance, in order, from the live status, the requested state, whether an
     update is needed, tags to add or remove, and whether the auto-stop asked for differs from the live one.
 
@@ -46,19 +55,25 @@ def plan(notebook_id, status, state, needs_update, allow_restart, tag=False, unt
         heading_to = {"STARTING": "running", "STOPPING": "stopped"}.get(status)
         if not needs_update and state in ("present", heading_to) and not (lease_differs and heading_to == "running"):
             return _plan(status, tags)
-        return Refusal("notebook instance %s is %s and needs a change; set wait=true to wait for the transition to end"
-                       % (notebook_id, status))
+        return Refusal(
+            "notebook instance %s is %s and needs a change; set wait=true to wait for the transition to end"
+            % (notebook_id, status)
+        )
     stays_running = status == "RUNNING" and state != "stopped"
     restart_for_auto_stop = stays_running and lease_differs and not auto_stop_on
     if stays_running and (needs_update or restart_for_auto_stop):
         if not allow_restart:
             if needs_update:
-                return Refusal("notebook instance %s is RUNNING and the update API works only on a STOPPED instance: "
-                               "set allow_restart=true to let the module stop it, update it and start it again, "
-                               "or state=stopped to stop it for the update" % notebook_id)
-            return Refusal("notebook instance %s is RUNNING with auto-stop on, and only a start without auto-stop turns it off: "
-                           "set allow_restart=true to let the module stop it and start it again without auto-stop, "
-                           "or state=stopped to stop it" % notebook_id)
+                return Refusal(
+                    "notebook instance %s is RUNNING and the update API works only on a STOPPED instance: "
+                    "set allow_restart=true to let the module stop it, update it and start it again, "
+                    "or state=stopped to stop it for the update" % notebook_id
+                )
+            return Refusal(
+                "notebook instance %s is RUNNING with auto-stop on, and only a start without auto-stop turns it off: "
+                "set allow_restart=true to let the module stop it and start it again without auto-stop, "
+                "or state=stopped to stop it" % notebook_id
+            )
         return _plan(status, tags + (("stop", "update", "start") if needs_update else ("stop", "start")))
     actions = list(tags)
     if stays_running and lease_differs:
@@ -76,8 +91,10 @@ def plan_create(name, state, wait, tag=False):
     """The writes that create an instance: the service creates and starts it; tags follow with the tags call;
     ``state=stopped`` then stops it, which needs the wait for RUNNING first."""
     if state == "stopped" and not wait:
-        return Refusal("no notebook instance is named %r, and one created with state=stopped must be waited for until it runs "
-                       "before it can be stopped: set wait=true" % name)
+        return Refusal(
+            "no notebook instance is named %r, and one created with state=stopped must be waited for until it runs "
+            "before it can be stopped: set wait=true" % name
+        )
     actions = ("create",) + _tag_actions(tag, False) + (("stop",) if state == "stopped" else ())
     return _plan(None, actions)
 

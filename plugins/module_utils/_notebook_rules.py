@@ -23,8 +23,22 @@ STABLE = frozenset(("RUNNING", "STOPPED"))
 TRANSITIONAL = frozenset(("INIT", "CREATING", "STARTING", "STOPPING", "DELETING", "SNAPSHOTTING"))
 FAILED = frozenset(("CREATE_FAILED", "START_FAILED", "DELETE_FAILED", "ERROR", "FROZEN", "DELETED"))
 # Every status, in the order of the API reference.
-STATUSES = ("INIT", "CREATING", "STARTING", "STOPPING", "DELETING", "RUNNING", "STOPPED", "SNAPSHOTTING",
-            "CREATE_FAILED", "START_FAILED", "DELETE_FAILED", "ERROR", "DELETED", "FROZEN")
+STATUSES = (
+    "INIT",
+    "CREATING",
+    "STARTING",
+    "STOPPING",
+    "DELETING",
+    "RUNNING",
+    "STOPPED",
+    "SNAPSHOTTING",
+    "CREATE_FAILED",
+    "START_FAILED",
+    "DELETE_FAILED",
+    "ERROR",
+    "DELETED",
+    "FROZEN",
+)
 
 # Letters, digits, - and _, and (since the API accepts them, SDK NotebookCreateRequest/NotebookUpdateRequest)
 # Chinese characters.
@@ -57,7 +71,7 @@ def _check_description(value):
         return "description must be at most %d characters (got %d)" % (DESCRIPTION_MAX, len(value))
     found = sorted(set(value) & set(DESCRIPTION_FORBIDDEN))
     if found:
-        return "description must not contain any of & < > \" / (found %s)" % " ".join(found)
+        return 'description must not contain any of & < > " / (found %s)' % " ".join(found)
     return None
 
 
@@ -83,7 +97,9 @@ def _check_endpoints(endpoints):
             continue
         # Counted once each: the list is compared and sent as a set.
         if len(set(ips)) > MAX_ALLOWED_IPS:
-            problems.append("%s.allowed_access_ips takes at most %d addresses (got %d)" % (where, MAX_ALLOWED_IPS, len(set(ips))))
+            problems.append(
+                "%s.allowed_access_ips takes at most %d addresses (got %d)" % (where, MAX_ALLOWED_IPS, len(set(ips)))
+            )
         for ip in ips:
             try:
                 ipaddress.ip_address(ip)
@@ -133,7 +149,10 @@ def _check_volume(volume):
         problems.append("volume.ownership DEDICATED needs volume.category EFS (got %s)" % category)
     for key in ("id", "uri"):
         if volume.get(key) and (category, ownership) != ("EFS", "DEDICATED"):
-            problems.append("volume.%s names a dedicated EFS file system: it needs volume.category EFS and volume.ownership DEDICATED" % key)
+            problems.append(
+                "volume.%s names a dedicated EFS file system: it needs volume.category EFS and volume.ownership DEDICATED"
+                % key
+            )
     return problems
 
 
@@ -243,14 +262,21 @@ def compare(instance, params):
             keys_by_service = {}
             for request in wanted:
                 keys_by_service[request["dev_service"]] = [k for k in ENDPOINT_LISTS if request.get(k) is not None]
-            before[field] = [_endpoint_view(s, live.get(s, {}), keys) for s, keys in sorted(keys_by_service.items()) if s in live]
-            after[field] = [_endpoint_view(s, dict((k, r.get(k)) for k in ENDPOINT_LISTS), keys_by_service[s])
-                            for s, r in sorted((r["dev_service"], r) for r in wanted)]
+            before[field] = [
+                _endpoint_view(s, live.get(s, {}), keys) for s, keys in sorted(keys_by_service.items()) if s in live
+            ]
+            after[field] = [
+                _endpoint_view(s, dict((k, r.get(k)) for k in ENDPOINT_LISTS), keys_by_service[s])
+                for s, r in sorted((r["dev_service"], r) for r in wanted)
+            ]
         else:
             before[field] = live_value(instance, field)
             after[field] = wanted
         if field == "storage_size" and before[field] is not None and wanted < before[field]:
-            raise RuleError("storage_size cannot shrink a disk: the instance has %d GB, storage_size asks for %d GB" % (before[field], wanted))
+            raise RuleError(
+                "storage_size cannot shrink a disk: the instance has %d GB, storage_size asks for %d GB"
+                % (before[field], wanted)
+            )
         if before[field] != after[field]:
             changed.append(field)
     return Comparison(before, after, tuple(changed))
@@ -284,14 +310,20 @@ def check_create_only(instance, params):
     """Options that only a create can set (``volume``, ``workspace_id``, ``pool_id``) must equal the live
     instance where given; raise RuleError naming each that differs."""
     live_volume = instance.get("volume") or {}
-    given = [("volume.%s" % key, live_volume.get(key), value) for key, value in sorted((params.get("volume") or {}).items())
-             if value is not None]
+    given = [
+        ("volume.%s" % key, live_volume.get(key), value)
+        for key, value in sorted((params.get("volume") or {}).items())
+        if value is not None
+    ]
     if params.get("workspace_id") is not None:
         given.append(("workspace_id", instance.get("workspace_id") or "0", params["workspace_id"]))
     if params.get("pool_id") is not None:
         given.append(("pool_id", (instance.get("pool") or {}).get("id") or "", params["pool_id"]))
-    problems = ["%s cannot be changed after creation: the instance has %r, %s asks for %r" % (option, live, option, wanted)
-                for option, live, wanted in given if live != wanted]
+    problems = [
+        "%s cannot be changed after creation: the instance has %r, %s asks for %r" % (option, live, option, wanted)
+        for option, live, wanted in given
+        if live != wanted
+    ]
     if problems:
         raise RuleError("; ".join(problems))
 
@@ -321,7 +353,11 @@ def create_body(params):
 
 def requested(params):
     """Every requested field and setting, for the ``after`` of a create's --diff."""
-    after = {field: params[field] for field in FIELDS + ("volume", "workspace_id", "pool_id") if params.get(field) is not None}
+    after = {
+        field: params[field]
+        for field in FIELDS + ("volume", "workspace_id", "pool_id")
+        if params.get(field) is not None
+    }
     if params.get("tags") is not None:
         after["tags"] = dict(params["tags"])
     if params.get("auto_stop") is not None:

@@ -35,7 +35,9 @@ def canonical_query(params):
 
     The same string is used as the query of the URL sent, so what is signed is what is sent.
     """
-    return "&".join("%s=%s" % (_encode(key), _encode(value)) for key, value in sorted((str(k), str(v)) for k, v in params))
+    return "&".join(
+        "%s=%s" % (_encode(key), _encode(value)) for key, value in sorted((str(k), str(v)) for k, v in params)
+    )
 
 
 def format_date(now=None):
@@ -58,15 +60,22 @@ def sign(method, host, path, params, headers, body, access_key, secret_key, date
 
     values = dict((name.lower(), str(value).strip()) for name, value in signed.items())
     names = sorted(values)
-    canonical_request = "\n".join([
-        method.upper(),
-        canonical_uri(path),
-        canonical_query(params or []),
-        "".join("%s:%s\n" % (name, values[name]) for name in names),
-        ";".join(names),
-        hashlib.sha256(body or b"").hexdigest(),
-    ])
+    canonical_request = "\n".join(
+        [
+            method.upper(),
+            canonical_uri(path),
+            canonical_query(params or []),
+            "".join("%s:%s\n" % (name, values[name]) for name in names),
+            ";".join(names),
+            hashlib.sha256(body or b"").hexdigest(),
+        ]
+    )
     string_to_sign = "\n".join([ALGORITHM, sdk_date, hashlib.sha256(canonical_request.encode("utf-8")).hexdigest()])
     signature = hmac.new(secret_key.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
-    signed["Authorization"] = "%s Access=%s, SignedHeaders=%s, Signature=%s" % (ALGORITHM, access_key, ";".join(names), signature)
+    signed["Authorization"] = "%s Access=%s, SignedHeaders=%s, Signature=%s" % (
+        ALGORITHM,
+        access_key,
+        ";".join(names),
+        signature,
+    )
     return signed

@@ -180,8 +180,16 @@ class NotebookImageInfo(ModelArtsModule):
         exact = params["name_match"] == "exact"
         images = []
         for image_type in [params["type"]] if params.get("type") else IMAGE_TYPES:
-            images.extend(api.list(image_type, name=params.get("name"), fuzzy=not exact, service_type=params.get("service_type"),
-                                   workspace_id=params.get("workspace_id"), namespace=params.get("namespace")))
+            images.extend(
+                api.list(
+                    image_type,
+                    name=params.get("name"),
+                    fuzzy=not exact,
+                    service_type=params.get("service_type"),
+                    workspace_id=params.get("workspace_id"),
+                    namespace=params.get("namespace"),
+                )
+            )
         if params.get("name") is not None and exact:
             # The service's exact match is trusted only as far as it goes.
             images = [image for image in images if image.get("name") == params["name"]]

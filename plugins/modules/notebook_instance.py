@@ -485,8 +485,17 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_sto
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._module import ModelArtsModule
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_actions import NotebookActions
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NotebookAPI, NotebookNotFound, failure_with
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_plan import Refusal, plan, plan_create, plan_delete
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import (
+    NotebookAPI,
+    NotebookNotFound,
+    failure_with,
+)
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_plan import (
+    Refusal,
+    plan,
+    plan_create,
+    plan_delete,
+)
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
     RuleError,
     check_create_only,
@@ -497,10 +506,13 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules 
     without_token,
 )
 
-HOOK_SPEC = {"type": "dict", "options": {
-    "script": {"type": "str", "required": True},
-    "type": {"type": "str", "choices": ["COMMAND", "SCRIPT"], "default": "SCRIPT"},
-}}
+HOOK_SPEC = {
+    "type": "dict",
+    "options": {
+        "script": {"type": "str", "required": True},
+        "type": {"type": "str", "choices": ["COMMAND", "SCRIPT"], "default": "SCRIPT"},
+    },
+}
 
 
 class NotebookInstance(ModelArtsModule):
@@ -511,29 +523,42 @@ class NotebookInstance(ModelArtsModule):
         "flavor": {"type": "str"},
         "image_id": {"type": "str"},
         "storage_size": {"type": "int", "aliases": ["storage_new_size"]},
-        "endpoints": {"type": "list", "elements": "dict", "options": {
-            "dev_service": {"type": "str", "required": True, "choices": ["NOTEBOOK", "SSH"]},
-            "allowed_access_ips": {"type": "list", "elements": "str"},
-            "ssh_keys": {"type": "list", "elements": "str", "no_log": False},
-        }},
-        "hooks": {"type": "dict", "options": {
-            "container_hooks": {"type": "dict", "options": {"pre_start": HOOK_SPEC, "post_start": HOOK_SPEC}},
-        }},
+        "endpoints": {
+            "type": "list",
+            "elements": "dict",
+            "options": {
+                "dev_service": {"type": "str", "required": True, "choices": ["NOTEBOOK", "SSH"]},
+                "allowed_access_ips": {"type": "list", "elements": "str"},
+                "ssh_keys": {"type": "list", "elements": "str", "no_log": False},
+            },
+        },
+        "hooks": {
+            "type": "dict",
+            "options": {
+                "container_hooks": {"type": "dict", "options": {"pre_start": HOOK_SPEC, "post_start": HOOK_SPEC}},
+            },
+        },
         "force_update_hooks": {"type": "bool", "default": False},
         "state": {"type": "str", "choices": ["present", "stopped", "running", "absent"], "default": "present"},
-        "volume": {"type": "dict", "options": {
-            "category": {"type": "str", "choices": ["EVS", "EFS", "OBS", "OBSFS"]},
-            "ownership": {"type": "str", "choices": ["MANAGED", "DEDICATED"]},
-            "id": {"type": "str"},
-            "uri": {"type": "str"},
-        }},
+        "volume": {
+            "type": "dict",
+            "options": {
+                "category": {"type": "str", "choices": ["EVS", "EFS", "OBS", "OBSFS"]},
+                "ownership": {"type": "str", "choices": ["MANAGED", "DEDICATED"]},
+                "id": {"type": "str"},
+                "uri": {"type": "str"},
+            },
+        },
         "workspace_id": {"type": "str"},
         "pool_id": {"type": "str"},
-        "auto_stop": {"type": "dict", "options": {
-            "enabled": {"type": "bool", "required": True},
-            "hours": {"type": "int", "default": 1},
-            "type": {"type": "str", "choices": ["TIMING", "IDLE"], "default": "TIMING"},
-        }},
+        "auto_stop": {
+            "type": "dict",
+            "options": {
+                "enabled": {"type": "bool", "required": True},
+                "hours": {"type": "int", "default": 1},
+                "type": {"type": "str", "choices": ["TIMING", "IDLE"], "default": "TIMING"},
+            },
+        },
         "tags": {"type": "dict"},
         "purge_tags": {"type": "bool", "default": True},
         "allow_restart": {"type": "bool", "default": False},
@@ -619,13 +644,25 @@ class NotebookInstance(ModelArtsModule):
         comparison = compare(instance, params)
         send_hooks = bool(params.get("hooks")) and (bool(comparison.changed) or params["force_update_hooks"])
         if params.get("hooks") and not send_hooks:
-            self.module.warn("hooks were not sent: the API never returns them, so they are sent only along with another change, "
-                             "or on every run with force_update_hooks=true")
-        tag_changes = _tags.changes(instance, params["tags"], params["purge_tags"]) if params.get("tags") is not None else None
+            self.module.warn(
+                "hooks were not sent: the API never returns them, so they are sent only along with another change, "
+                "or on every run with force_update_hooks=true"
+            )
+        tag_changes = (
+            _tags.changes(instance, params["tags"], params["purge_tags"]) if params.get("tags") is not None else None
+        )
         auto_stop = params.get("auto_stop")
-        decision = plan(instance.get("id"), instance.get("status"), params["state"], bool(comparison.changed) or send_hooks,
-                        params["allow_restart"], tag=bool(tag_changes and tag_changes.add), untag=bool(tag_changes and tag_changes.remove),
-                        lease_differs=_auto_stop.differs(instance, auto_stop), auto_stop_on=bool(auto_stop and auto_stop["enabled"]))
+        decision = plan(
+            instance.get("id"),
+            instance.get("status"),
+            params["state"],
+            bool(comparison.changed) or send_hooks,
+            params["allow_restart"],
+            tag=bool(tag_changes and tag_changes.add),
+            untag=bool(tag_changes and tag_changes.remove),
+            lease_differs=_auto_stop.differs(instance, auto_stop),
+            auto_stop_on=bool(auto_stop and auto_stop["enabled"]),
+        )
         if isinstance(decision, Refusal):
             raise failure_with(decision.message, instance)
 
@@ -633,7 +670,10 @@ class NotebookInstance(ModelArtsModule):
         if decision.end_status != instance.get("status"):
             before["status"], after["status"] = instance.get("status"), decision.end_status
         if tag_changes is not None:
-            before["tags"], after["tags"] = _tags.live(instance), _tags.after(instance, params["tags"], params["purge_tags"])
+            before["tags"], after["tags"] = (
+                _tags.live(instance),
+                _tags.after(instance, params["tags"], params["purge_tags"]),
+            )
         if _auto_stop.differs(instance, auto_stop) and decision.end_status == "RUNNING":
             # Auto-stop belongs to a run: on an instance that ends stopped it is left to the next start.
             before["auto_stop"], after["auto_stop"] = _auto_stop.live(instance), _auto_stop.wanted(auto_stop)

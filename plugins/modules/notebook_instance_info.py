@@ -163,7 +163,9 @@ class NotebookInstanceInfo(ModelArtsModule):
         "sort_key": {"type": "str", "no_log": False},
         "sort_dir": {"type": "str", "choices": ["ASC", "DESC"]},
     }
-    module_kwargs = {"mutually_exclusive": [("id", option) for option in ("name", "status", "workspace_id", "sort_key", "sort_dir")]}
+    module_kwargs = {
+        "mutually_exclusive": [("id", option) for option in ("name", "status", "workspace_id", "sort_key", "sort_dir")]
+    }
 
     def run(self):
         api = NotebookAPI(self.connect())
@@ -172,8 +174,13 @@ class NotebookInstanceInfo(ModelArtsModule):
             found = api.show_if_exists(params["id"])
             notebooks = [] if found is None else [found]
         else:
-            notebooks = api.list(name=params.get("name"), status=params.get("status"), workspace_id=params.get("workspace_id"),
-                                 sort_key=params.get("sort_key"), sort_dir=params.get("sort_dir"))
+            notebooks = api.list(
+                name=params.get("name"),
+                status=params.get("status"),
+                workspace_id=params.get("workspace_id"),
+                sort_key=params.get("sort_key"),
+                sort_dir=params.get("sort_dir"),
+            )
             if params.get("name") is not None:
                 notebooks = [nb for nb in notebooks if nb.get("name") == params["name"]]
         # Tokens are dropped, not also registered as no_log values (mask()): Ansible masks every string of the

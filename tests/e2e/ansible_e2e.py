@@ -28,10 +28,17 @@ def collections_path():
     """Where the built collection is installed; fails the test with what to do when it is not there."""
     path = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or DEFAULT_COLLECTIONS_PATH
     for entry in path.split(os.pathsep):
-        if os.path.isfile(os.path.join(entry, "ansible_collections", "hwcloud", "modelarts", "plugins", "modules", "notebook_instance.py")):
+        if os.path.isfile(
+            os.path.join(
+                entry, "ansible_collections", "hwcloud", "modelarts", "plugins", "modules", "notebook_instance.py"
+            )
+        ):
             return path
-    pytest.fail("hwcloud.modelarts is not installed in ANSIBLE_COLLECTIONS_PATH=%s: run `make install` (or `make e2e`) first" % path,
-                pytrace=False)
+    pytest.fail(
+        "hwcloud.modelarts is not installed in ANSIBLE_COLLECTIONS_PATH=%s: run `make install` (or `make e2e`) first"
+        % path,
+        pytrace=False,
+    )
     return None
 
 
@@ -54,7 +61,9 @@ class Run:
         """The result of the task with this name (the last one when it ran several times)."""
         found = [r for r in self.results if r["task"] == task_name]
         if not found:
-            raise AssertionError("no result for task %r; tasks run: %s\n%s" % (task_name, [r["task"] for r in self.results], self.output))
+            raise AssertionError(
+                "no result for task %r; tasks run: %s\n%s" % (task_name, [r["task"] for r in self.results], self.output)
+            )
         return found[-1]["result"]
 
     def status(self, task_name):
@@ -88,8 +97,12 @@ class Ansible:
     # ---- connection ------------------------------------------------------------------------------------
     def connection(self, **overrides):
         """Connection options for the simulator (AK/SK); ``overrides`` replace or, with None, remove some."""
-        options = {"endpoint": self.sim.url, "project_id": self.sim.project_id,
-                   "access_key": self.sim.auth.access_key, "secret_key": self.sim.auth.secret_key}
+        options = {
+            "endpoint": self.sim.url,
+            "project_id": self.sim.project_id,
+            "access_key": self.sim.auth.access_key,
+            "secret_key": self.sim.auth.secret_key,
+        }
         if self.sim.auth.security_token:
             options["security_token"] = self.sim.auth.security_token
         options.update(overrides)
@@ -97,9 +110,15 @@ class Ansible:
 
     def connection_env(self, **overrides):
         """The same connection as HW_* environment variables."""
-        names = {"endpoint": "HW_MODELARTS_ENDPOINT", "project_id": "HW_PROJECT_ID", "access_key": "HW_ACCESS_KEY",
-                 "secret_key": "HW_SECRET_KEY", "security_token": "HW_SECURITY_TOKEN", "auth_token": "HW_AUTH_TOKEN",
-                 "region": "HW_REGION_NAME"}
+        names = {
+            "endpoint": "HW_MODELARTS_ENDPOINT",
+            "project_id": "HW_PROJECT_ID",
+            "access_key": "HW_ACCESS_KEY",
+            "secret_key": "HW_SECRET_KEY",
+            "security_token": "HW_SECURITY_TOKEN",
+            "auth_token": "HW_AUTH_TOKEN",
+            "region": "HW_REGION_NAME",
+        }
         return {names[k]: str(v) for k, v in self.connection(**overrides).items()}
 
     # ---- runs --------------------------------------------------------------------------------------------
@@ -107,35 +126,51 @@ class Ansible:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HW_", "ANSIBLE_"))}
         self._runs += 1
         results_file = os.path.join(self.tmp_path, "results-%d.jsonl" % self._runs)
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": self.collections_path,
-            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_DIR,
-            "ANSIBLE_CALLBACKS_ENABLED": "e2e_results",
-            "ANSIBLE_LOAD_CALLBACK_PLUGINS": "true",
-            "ANSIBLE_NOCOLOR": "true",
-            "ANSIBLE_RETRY_FILES_ENABLED": "false",
-            "ANSIBLE_LOCAL_TEMP": os.path.join(self.tmp_path, "ansible-tmp"),
-            "ANSIBLE_HOME": os.path.join(self.tmp_path, "ansible-home"),
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "PATH": BIN_DIR + os.pathsep + env.get("PATH", ""),
-            "E2E_RESULTS_FILE": results_file,
-        })
+        env.update(
+            {
+                "ANSIBLE_COLLECTIONS_PATH": self.collections_path,
+                "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+                "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_DIR,
+                "ANSIBLE_CALLBACKS_ENABLED": "e2e_results",
+                "ANSIBLE_LOAD_CALLBACK_PLUGINS": "true",
+                "ANSIBLE_NOCOLOR": "true",
+                "ANSIBLE_RETRY_FILES_ENABLED": "false",
+                "ANSIBLE_LOCAL_TEMP": os.path.join(self.tmp_path, "ansible-tmp"),
+                "ANSIBLE_HOME": os.path.join(self.tmp_path, "ansible-home"),
+                "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+                "PATH": BIN_DIR + os.pathsep + env.get("PATH", ""),
+                "E2E_RESULTS_FILE": results_file,
+            }
+        )
         env.update(extra or {})
         return env, results_file
 
     def _run(self, command, env):
         env, results_file = self._env(env)
         started = time.monotonic()
-        completed = subprocess.run(command, env=env, cwd=self.tmp_path, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+        completed = subprocess.run(
+            command, env=env, cwd=self.tmp_path, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
+        )
         results = []
         if os.path.exists(results_file):
             with open(results_file, encoding="utf-8") as handle:
                 results = [json.loads(line) for line in handle if line.strip()]
         return Run(command, completed, results, time.monotonic() - started)
 
-    def playbook(self, tasks=None, *, connection="inline", playbook=None, check=False, diff=False, verbosity=0, env=None,
-                 extra_args=(), ignore_errors=True, play_vars=None):
+    def playbook(
+        self,
+        tasks=None,
+        *,
+        connection="inline",
+        playbook=None,
+        check=False,
+        diff=False,
+        verbosity=0,
+        env=None,
+        extra_args=(),
+        ignore_errors=True,
+        play_vars=None,
+    ):
         """Run ``tasks`` in one play on localhost (or an existing ``playbook`` file).
 
         connection: "inline" adds the simulator's connection options to every task of the collection,
@@ -156,7 +191,11 @@ class Ansible:
                 task = dict(task)
                 action = next((k for k in task if k.startswith("hwcloud.modelarts.")), None)
                 if action:
-                    args = dict(self.connection(), **(task[action] or {})) if connection == "inline" else dict(task[action] or {})
+                    args = (
+                        dict(self.connection(), **(task[action] or {}))
+                        if connection == "inline"
+                        else dict(task[action] or {})
+                    )
                     # None removes an option, so a task can drop one of the connection options.
                     task[action] = {k: v for k, v in args.items() if v is not None}
                     if ignore_errors:
@@ -177,7 +216,16 @@ class Ansible:
 
     def adhoc(self, module, args, *, env=None, extra_args=()):
         """``ansible localhost -m module -a args``."""
-        command = [os.path.join(BIN_DIR, "ansible"), "localhost", "-i", self.inventory, "-m", module, "-a", args] + list(extra_args)
+        command = [
+            os.path.join(BIN_DIR, "ansible"),
+            "localhost",
+            "-i",
+            self.inventory,
+            "-m",
+            module,
+            "-a",
+            args,
+        ] + list(extra_args)
         return self._run(command, env)
 
 
@@ -194,8 +242,11 @@ def info_task(title, /, **args):
 # ---- what the simulator saw ------------------------------------------------------------------------------
 def api_requests(sim, notebook_id=None, method=None):
     """Recorded API requests, optionally only those about one notebook or with one method."""
-    return [r for r in sim.requests
-            if (notebook_id is None or r.notebook_id == notebook_id) and (method is None or r.method == method)]
+    return [
+        r
+        for r in sim.requests
+        if (notebook_id is None or r.notebook_id == notebook_id) and (method is None or r.method == method)
+    ]
 
 
 def calls(sim, notebook_id=None):
@@ -203,9 +254,9 @@ def calls(sim, notebook_id=None):
     prefix = "/v1/%s/notebooks" % sim.project_id
     out = []
     for r in api_requests(sim, notebook_id):
-        tail = r.path[len(prefix):]
+        tail = r.path[len(prefix) :]
         if r.notebook_id:
-            tail = tail[len("/" + r.notebook_id):]
+            tail = tail[len("/" + r.notebook_id) :]
         out.append((r.method, tail if r.notebook_id else "list" if tail in ("", "/") else tail))
     return out
 

@@ -12,8 +12,16 @@ from modelarts_simulator import DEFAULT_AUTH_TOKEN, Simulator
 
 CREDENTIAL_TYPE = os.path.join(REPO_DIR, "extensions", "awx", "credential_type.yml")
 EXAMPLE = os.path.join(REPO_DIR, "examples", "awx_credential_type.yml")
-HW_VARIABLES = {"HW_REGION_NAME", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN",
-                "HW_CLOUD", "HW_MODELARTS_ENDPOINT"}
+HW_VARIABLES = {
+    "HW_REGION_NAME",
+    "HW_PROJECT_ID",
+    "HW_ACCESS_KEY",
+    "HW_SECRET_KEY",
+    "HW_SECURITY_TOKEN",
+    "HW_AUTH_TOKEN",
+    "HW_CLOUD",
+    "HW_MODELARTS_ENDPOINT",
+}
 SECRETS = {"secret_key", "security_token", "auth_token"}
 
 
@@ -26,7 +34,10 @@ def render_env(credential_type, inputs):
     """What AWX puts in a job's environment: each env injector rendered in a sandbox over the credential's
     inputs, where an input left empty is undefined and so renders as an empty string."""
     env = ImmutableSandboxedEnvironment()
-    return {name: env.from_string(template).render(**inputs) for name, template in credential_type["injectors"]["env"].items()}
+    return {
+        name: env.from_string(template).render(**inputs)
+        for name, template in credential_type["injectors"]["env"].items()
+    }
 
 
 def test_credential_type_is_well_formed():
@@ -50,8 +61,15 @@ def _update_task(nb_id, description):
 
 def test_aksk_credential_with_empty_optional_inputs(simulator, tmp_path):
     """AK/SK with security_token, auth_token, region and cloud left empty: the empty variables count as unset."""
-    env = render_env(load_credential_type(), {"project_id": simulator.project_id, "access_key": simulator.auth.access_key,
-                                              "secret_key": simulator.auth.secret_key, "endpoint": simulator.url})
+    env = render_env(
+        load_credential_type(),
+        {
+            "project_id": simulator.project_id,
+            "access_key": simulator.auth.access_key,
+            "secret_key": simulator.auth.secret_key,
+            "endpoint": simulator.url,
+        },
+    )
     assert env["HW_SECURITY_TOKEN"] == env["HW_AUTH_TOKEN"] == env["HW_REGION_NAME"] == env["HW_CLOUD"] == ""
     nb = simulator.add_notebook(name="awx-aksk", status="STOPPED")
     ansible = Ansible(simulator, tmp_path)
@@ -64,11 +82,15 @@ def test_aksk_credential_with_empty_optional_inputs(simulator, tmp_path):
 
 def test_iam_token_credential(simulator, tmp_path):
     """An IAM token with the access key inputs left empty."""
-    env = render_env(load_credential_type(), {"project_id": simulator.project_id, "auth_token": DEFAULT_AUTH_TOKEN,
-                                              "endpoint": simulator.url})
+    env = render_env(
+        load_credential_type(),
+        {"project_id": simulator.project_id, "auth_token": DEFAULT_AUTH_TOKEN, "endpoint": simulator.url},
+    )
     assert env["HW_ACCESS_KEY"] == env["HW_SECRET_KEY"] == ""
     nb = simulator.add_notebook(name="awx-iam", status="STOPPED")
-    run = Ansible(simulator, tmp_path).playbook([_update_task(nb["id"], "set with a token")], connection="none", env=env)
+    run = Ansible(simulator, tmp_path).playbook(
+        [_update_task(nb["id"], "set with a token")], connection="none", env=env
+    )
     assert run.rc == 0, run.describe()
     assert simulator.notebook(nb["id"])["description"] == "set with a token"
     assert DEFAULT_AUTH_TOKEN not in run.output
@@ -76,9 +98,16 @@ def test_iam_token_credential(simulator, tmp_path):
 
 def test_temporary_credential_with_security_token(tmp_path):
     with Simulator(security_token="temporary-security-token") as sim:
-        env = render_env(load_credential_type(), {"project_id": sim.project_id, "access_key": sim.auth.access_key,
-                                                  "secret_key": sim.auth.secret_key, "security_token": "temporary-security-token",
-                                                  "endpoint": sim.url})
+        env = render_env(
+            load_credential_type(),
+            {
+                "project_id": sim.project_id,
+                "access_key": sim.auth.access_key,
+                "secret_key": sim.auth.secret_key,
+                "security_token": "temporary-security-token",
+                "endpoint": sim.url,
+            },
+        )
         nb = sim.add_notebook(name="awx-temp", status="STOPPED")
         run = Ansible(sim, tmp_path).playbook([_update_task(nb["id"], "temporary keys")], connection="none", env=env)
         assert run.rc == 0, run.describe()
@@ -89,20 +118,22 @@ def test_temporary_credential_with_security_token(tmp_path):
 
 def test_project_id_is_required_by_the_collection_too(simulator, tmp_path):
     """Without a project the modules fail before any request, naming the variable."""
-    env = render_env(load_credential_type(), {"access_key": simulator.auth.access_key, "secret_key": simulator.auth.secret_key,
-                                              "endpoint": simulator.url})
+    env = render_env(
+        load_credential_type(),
+        {"access_key": simulator.auth.access_key, "secret_key": simulator.auth.secret_key, "endpoint": simulator.url},
+    )
     run = Ansible(simulator, tmp_path).playbook([_update_task("any", "x")], connection="none", env=env)
     assert run.status("Update through the credential's environment") == "failed", run.describe()
     assert "HW_PROJECT_ID" in run["Update through the credential's environment"]["msg"]
     assert simulator.requests == []
 
 
-MOCK_CREDENTIAL_TYPE_MODULE = '''#!/usr/bin/python
+MOCK_CREDENTIAL_TYPE_MODULE = """#!/usr/bin/python
 from ansible.module_utils.basic import AnsibleModule
 module = AnsibleModule(argument_spec={"name": {}, "description": {}, "kind": {}, "inputs": {"type": "dict"},
                                       "injectors": {"type": "dict"}, "state": {}})
 module.exit_json(changed=True, received=module.params)
-'''
+"""
 
 
 def test_example_playbook_sends_the_file_unchanged(simulator, tmp_path):
@@ -113,7 +144,9 @@ def test_example_playbook_sends_the_file_unchanged(simulator, tmp_path):
     module_dir.mkdir(parents=True)
     (module_dir / "credential_type.py").write_text(MOCK_CREDENTIAL_TYPE_MODULE)
     ansible = Ansible(simulator, tmp_path)
-    run = ansible.playbook(playbook=EXAMPLE, env={"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join((str(mock_dir), ansible.collections_path))})
+    run = ansible.playbook(
+        playbook=EXAMPLE, env={"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join((str(mock_dir), ansible.collections_path))}
+    )
     assert run.rc == 0, run.describe()
     received = run["Create the credential type"]["received"]
     ctype = load_credential_type()

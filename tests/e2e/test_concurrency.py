@@ -30,7 +30,10 @@ def test_two_plays_at_once_end_consistent(simulator, tmp_path, stagger):
         os.makedirs(work)
         runs[field] = Ansible(simulator, work).playbook([tasks[field]], ignore_errors=False)
 
-    threads = [threading.Thread(target=play, args=("flavor", 0.0)), threading.Thread(target=play, args=("description", stagger))]
+    threads = [
+        threading.Thread(target=play, args=("flavor", 0.0)),
+        threading.Thread(target=play, args=("description", stagger)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -39,10 +42,25 @@ def test_two_plays_at_once_end_consistent(simulator, tmp_path, stagger):
 
     live = simulator.notebook(nb_id)
     # What each run sent and was answered, to explain a failure.
-    story = "\n".join("%.2f %s %s -> %s %s" % (r.time, r.method, r.path.rsplit("/", 1)[-1][:8], r.status,
-                                               (r.response or {}).get("status") or (r.response or {}).get("error_code"))
-                      for r in simulator.requests) + "\n" + "\n".join("%s: %s" % (f, run[f]) for f, run in runs.items())
-    assert live["status"] == "RUNNING", "the instance was running and must be left running: %s\n%s" % (live["status"], story)
+    story = (
+        "\n".join(
+            "%.2f %s %s -> %s %s"
+            % (
+                r.time,
+                r.method,
+                r.path.rsplit("/", 1)[-1][:8],
+                r.status,
+                (r.response or {}).get("status") or (r.response or {}).get("error_code"),
+            )
+            for r in simulator.requests
+        )
+        + "\n"
+        + "\n".join("%s: %s" % (f, run[f]) for f, run in runs.items())
+    )
+    assert live["status"] == "RUNNING", "the instance was running and must be left running: %s\n%s" % (
+        live["status"],
+        story,
+    )
     applied = {"flavor": live["flavor"] == LARGE, "description": live["description"] == "after"}
     for field, run in runs.items():
         result = run[field]
@@ -53,7 +71,10 @@ def test_two_plays_at_once_end_consistent(simulator, tmp_path, stagger):
             # A run that stopped the instance started it again; one that found it stopped by the other run reports
             # what it saw and leaves the start to that run.
             if "stop" in result["actions"]:
-                assert result["actions"] == ["stop", "update", "start"] and result["notebook"]["status"] == "RUNNING", (field, result)
+                assert result["actions"] == ["stop", "update", "start"] and result["notebook"]["status"] == "RUNNING", (
+                    field,
+                    result,
+                )
         else:
             msg = result.get("msg") or ""
             assert ATTEMPTED.search(msg), (field, msg)
@@ -62,4 +83,7 @@ def test_two_plays_at_once_end_consistent(simulator, tmp_path, stagger):
     # Both changes are in, or one clear failure and the other change is in.
     assert all(applied[field] for field in runs if field not in failed)
     # Each PUT changed only its own field, so neither run undid the other's change.
-    assert {tuple(sorted(r.body)) for r in write_requests(simulator, nb_id) if r.method == "PUT"} <= {("flavor",), ("description",)}
+    assert {tuple(sorted(r.body)) for r in write_requests(simulator, nb_id) if r.method == "PUT"} <= {
+        ("flavor",),
+        ("description",),
+    }

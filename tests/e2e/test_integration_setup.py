@@ -19,7 +19,9 @@ RUNNER_PID = os.path.join(REPO_DIR, "tests", "integration", "targets", "setup_si
 
 def test_runner_pid_names_the_process_that_started_ansible_playbook(simulator, tmp_path):
     # Here this test's own process runs ansible-playbook, as ansible-test does in an integration run.
-    run = Ansible(simulator, tmp_path).playbook([{"name": "runner", "ansible.builtin.command": {"argv": [sys.executable, RUNNER_PID]}}])
+    run = Ansible(simulator, tmp_path).playbook(
+        [{"name": "runner", "ansible.builtin.command": {"argv": [sys.executable, RUNNER_PID]}}]
+    )
     run.assert_all_ok()
     assert int(run["runner"]["stdout"]) == os.getpid()
 
@@ -33,7 +35,16 @@ def test_runner_pid_fails_outside_ansible_playbook():
 def test_simulator_exits_once_the_process_it_follows_has_ended(tmp_path):
     state = tmp_path / "state.json"
     with subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE) as runner:
-        command = [sys.executable, SIMULATOR_SCRIPT, "--port", "0", "--state-file", str(state), "--exit-with-pid", str(runner.pid)]
+        command = [
+            sys.executable,
+            SIMULATOR_SCRIPT,
+            "--port",
+            "0",
+            "--state-file",
+            str(state),
+            "--exit-with-pid",
+            str(runner.pid),
+        ]
         with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as simulator:
             try:
                 url = simulator.stdout.readline().strip().split("=", 1)[1]

@@ -5,10 +5,10 @@ import os
 import shutil
 
 import pytest
+from test_awx_credential_type import load_credential_type, render_env
 
 from ansible_e2e import BIN_DIR, REPO_DIR, Ansible, write_requests
 from modelarts_simulator import DEFAULT_AUTH_TOKEN
-from test_awx_credential_type import load_credential_type, render_env
 
 EXAMPLE_INVENTORY = os.path.join(REPO_DIR, "examples", "fleet.modelarts.yml")
 EXAMPLE_PLAYBOOK = os.path.join(REPO_DIR, "examples", "fleet_rolling_update.yml")
@@ -55,8 +55,13 @@ def list_requests(sim):
 
 
 def test_list_groups_compose_and_no_secret(simulator, ansible):
-    gpu = simulator.add_notebook(name="gpu-nb", status="RUNNING", flavor="modelarts.vm.gpu.t4u8", capacity=50,
-                                 endpoints=[{"dev_service": "NOTEBOOK"}, {"dev_service": "SSH", "uri": "ssh://10.1.2.3:30022"}])
+    gpu = simulator.add_notebook(
+        name="gpu-nb",
+        status="RUNNING",
+        flavor="modelarts.vm.gpu.t4u8",
+        capacity=50,
+        endpoints=[{"dev_service": "NOTEBOOK"}, {"dev_service": "SSH", "uri": "ssh://10.1.2.3:30022"}],
+    )
     cpu = simulator.add_notebook(name="cpu-nb", status="STOPPED")
     twin_a, twin_b = simulator.add_notebook(name="twin"), simulator.add_notebook(name="twin")
     path = inventory_file(ansible, open(EXAMPLE_INVENTORY, encoding="utf-8").read())
@@ -70,7 +75,11 @@ def test_list_groups_compose_and_no_secret(simulator, ansible):
     assert set(data["status_stopped"]["hosts"]) == {"cpu-nb", twin_a["id"], twin_b["id"]}
     assert data["flavor_modelarts_vm_gpu_t4u8"]["hosts"] == ["gpu-nb"]
     assert hostvars["gpu-nb"]["disk_gb"] == 50
-    assert (hostvars["gpu-nb"]["ansible_host"], hostvars["gpu-nb"]["ansible_port"], hostvars["gpu-nb"]["ansible_user"]) == ("10.1.2.3", 30022, "ma-user")
+    assert (
+        hostvars["gpu-nb"]["ansible_host"],
+        hostvars["gpu-nb"]["ansible_port"],
+        hostvars["gpu-nb"]["ansible_user"],
+    ) == ("10.1.2.3", 30022, "ma-user")
     assert hostvars["cpu-nb"]["ansible_connection"] == "local"
     assert hostvars["cpu-nb"]["modelarts_id"] == cpu["id"]
     assert hostvars["cpu-nb"]["modelarts_volume"]["capacity"] == 5
@@ -90,7 +99,9 @@ def test_filters_in_the_file(simulator, ansible):
     simulator.add_notebook(name="team-b-1", status="RUNNING")
     other = simulator.add_notebook(name="team-a-3", status="RUNNING")
     simulator.modify(other["id"], workspace_id="ws-7")
-    path = inventory_file(ansible, "plugin: hwcloud.modelarts.notebooks\nname: team-a\nstatus: [RUNNING]\nworkspace_id: '0'\n")
+    path = inventory_file(
+        ansible, "plugin: hwcloud.modelarts.notebooks\nname: team-a\nstatus: [RUNNING]\nworkspace_id: '0'\n"
+    )
     assert set(listed(ansible_inventory(ansible, path))["_meta"]["hostvars"]) == {"team-a-1"}
     query = list_requests(simulator)[-1].query
     assert (query["name"], query["status"], query["workspace_id"]) == ("team-a", "RUNNING", "0")
@@ -99,8 +110,11 @@ def test_filters_in_the_file(simulator, ansible):
 def test_cached_inventory_makes_no_request(simulator, ansible):
     simulator.bulk_add(120)
     cache_dir = os.path.join(ansible.tmp_path, "inventory-cache")
-    path = inventory_file(ansible, "plugin: hwcloud.modelarts.notebooks\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
-                                   "cache_connection: %s\ncache_timeout: 3600\n" % cache_dir)
+    path = inventory_file(
+        ansible,
+        "plugin: hwcloud.modelarts.notebooks\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
+        "cache_connection: %s\ncache_timeout: 3600\n" % cache_dir,
+    )
     first = listed(ansible_inventory(ansible, path))
     assert len(first["_meta"]["hostvars"]) == 120
     assert len(list_requests(simulator)) == 3  # ceil(120 / 50)
@@ -129,13 +143,23 @@ def test_missing_credentials_fail_clearly(simulator, ansible):
 def test_awx_credential_reaches_the_plugin(simulator, ansible):
     """The environment the collection's AWX credential type injects (empty inputs included) is all the plugin needs."""
     simulator.add_notebook(name="awx-nb")
-    env = render_env(load_credential_type(), {"project_id": simulator.project_id, "access_key": simulator.auth.access_key,
-                                              "secret_key": simulator.auth.secret_key, "endpoint": simulator.url})
+    env = render_env(
+        load_credential_type(),
+        {
+            "project_id": simulator.project_id,
+            "access_key": simulator.auth.access_key,
+            "secret_key": simulator.auth.secret_key,
+            "endpoint": simulator.url,
+        },
+    )
     assert env["HW_AUTH_TOKEN"] == env["HW_SECURITY_TOKEN"] == ""
     run = ansible_inventory(ansible, inventory_file(ansible, "plugin: hwcloud.modelarts.notebooks\n"), env=env)
     assert set(listed(run)["_meta"]["hostvars"]) == {"awx-nb"}
     assert simulator.auth.secret_key not in run.output
-    iam = render_env(load_credential_type(), {"project_id": simulator.project_id, "auth_token": DEFAULT_AUTH_TOKEN, "endpoint": simulator.url})
+    iam = render_env(
+        load_credential_type(),
+        {"project_id": simulator.project_id, "auth_token": DEFAULT_AUTH_TOKEN, "endpoint": simulator.url},
+    )
     run = ansible_inventory(ansible, inventory_file(ansible, "plugin: hwcloud.modelarts.notebooks\n"), env=iam)
     assert set(listed(run)["_meta"]["hostvars"]) == {"awx-nb"}
     assert DEFAULT_AUTH_TOKEN not in run.output
@@ -149,13 +173,25 @@ def test_example_rolling_update_over_a_group(simulator, ansible):
     inventory = inventory_file(ansible, open(EXAMPLE_INVENTORY, encoding="utf-8").read())
     shutil.copy(EXAMPLE_PLAYBOOK, ansible.tmp_path)
     playbook = os.path.join(ansible.tmp_path, os.path.basename(EXAMPLE_PLAYBOOK))
-    command = [os.path.join(BIN_DIR, "ansible-playbook"), "-i", inventory, playbook,
-               "-e", "fleet_group=status_running", "-e", "fleet_serial=2"]
+    command = [
+        os.path.join(BIN_DIR, "ansible-playbook"),
+        "-i",
+        inventory,
+        playbook,
+        "-e",
+        "fleet_group=status_running",
+        "-e",
+        "fleet_serial=2",
+    ]
     run = ansible._run(command, ansible.connection_env())  # pylint: disable=protected-access
     assert run.rc == 0, run.describe()
     for nb in running:
         live = simulator.notebook(nb["id"])
-        assert (live["flavor"], live["description"], live["status"]) == (FLAVOR, "Managed by the platform team", "RUNNING")
+        assert (live["flavor"], live["description"], live["status"]) == (
+            FLAVOR,
+            "Managed by the platform team",
+            "RUNNING",
+        )
     assert simulator.notebook(stopped["id"])["flavor"] != FLAVOR
     assert write_requests(simulator, stopped["id"]) == []
     # serial: 2: the second pair is not touched before the first pair is done.
@@ -185,8 +221,10 @@ def test_local_connection_hosts_run_modules_on_the_controller(simulator, ansible
         id: "{{ modelarts_id }}"
         description: "{{ inventory_hostname }} on {{ modelarts_flavor }}"
 """)
-    run = ansible._run([os.path.join(BIN_DIR, "ansible-playbook"), "-i", inventory, playbook, "--forks", "3"],  # pylint: disable=protected-access
-                       ansible.connection_env())
+    run = ansible._run(
+        [os.path.join(BIN_DIR, "ansible-playbook"), "-i", inventory, playbook, "--forks", "3"],  # pylint: disable=protected-access
+        ansible.connection_env(),
+    )
     assert run.rc == 0, run.describe()
     for nb in nbs:
         assert simulator.notebook(nb["id"])["description"] == "%s on %s" % (nb["name"], nb["flavor"])

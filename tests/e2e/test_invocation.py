@@ -11,8 +11,11 @@ from modelarts_simulator import Simulator
 SECRET_KEY = "SK-e2e-4f1d9a7c2b8e6035-secret"
 SECURITY_TOKEN = "ST-e2e-9c3e7a1f5b2d8046-security-token"
 IAM_TOKEN = "IAM-e2e-7b2f4c9e1a6d3058-iam-token"
-NOTEBOOK_TOKENS = ("NBT-e2e-1a2b3c4d5e6f7081-notebook-token", "NBT-e2e-8f7e6d5c4b3a2910-notebook-token",
-                   "NBT-e2e-0f9e8d7c6b5a4132-notebook-token")
+NOTEBOOK_TOKENS = (
+    "NBT-e2e-1a2b3c4d5e6f7081-notebook-token",
+    "NBT-e2e-8f7e6d5c4b3a2910-notebook-token",
+    "NBT-e2e-0f9e8d7c6b5a4132-notebook-token",
+)
 ACCESS_KEY = "AKE2ETEST00000000001"
 
 
@@ -24,15 +27,21 @@ def runner(simulator, tmp_path):
 @pytest.fixture
 def secure_sim():
     """A simulator whose access key is temporary (X-Security-Token required) and that accepts IAM_TOKEN."""
-    with Simulator(access_key=ACCESS_KEY, secret_key=SECRET_KEY, security_token=SECURITY_TOKEN, auth_tokens=(IAM_TOKEN,)) as sim:
+    with Simulator(
+        access_key=ACCESS_KEY, secret_key=SECRET_KEY, security_token=SECURITY_TOKEN, auth_tokens=(IAM_TOKEN,)
+    ) as sim:
         yield sim
 
 
 def test_iam_token_authentication(simulator, runner):
     nb_id = simulator.add_notebook(name="nb-iam")["id"]
     token = simulator.auth.auth_tokens[0]
-    run = runner.playbook([module_task("update", id=nb_id, description="by token", access_key=None, secret_key=None, auth_token=token),
-                           info_task("info", id=nb_id, access_key=None, secret_key=None, auth_token=token)])
+    run = runner.playbook(
+        [
+            module_task("update", id=nb_id, description="by token", access_key=None, secret_key=None, auth_token=token),
+            info_task("info", id=nb_id, access_key=None, secret_key=None, auth_token=token),
+        ]
+    )
     run.assert_all_ok()
     assert run["update"]["changed"] is True and run["info"]["notebooks"][0]["description"] == "by token"
     recorded = api_requests(simulator)
@@ -43,8 +52,10 @@ def test_iam_token_authentication(simulator, runner):
 def test_credentials_from_environment_variables_only(secure_sim, tmp_path):
     nb_id = secure_sim.add_notebook(name="nb-env")["id"]
     runner = Ansible(secure_sim, tmp_path)
-    run = runner.playbook([module_task("update", id=nb_id, description="from the environment"), info_task("info", name="nb-env")],
-                          connection="env")
+    run = runner.playbook(
+        [module_task("update", id=nb_id, description="from the environment"), info_task("info", name="nb-env")],
+        connection="env",
+    )
     run.assert_all_ok()
     assert run["update"]["changed"] is True and [nb["id"] for nb in run["info"]["notebooks"]] == [nb_id]
     assert secure_sim.notebook(nb_id)["description"] == "from the environment"
@@ -59,7 +70,9 @@ def test_credentials_from_environment_variables_only(secure_sim, tmp_path):
 @pytest.mark.smoke
 def test_module_defaults_group_sets_the_connection_once(simulator, runner):
     nb_id = simulator.add_notebook(name="nb-defaults")["id"]
-    run = runner.playbook([module_task("update", id=nb_id, storage_size=20), info_task("info", id=nb_id)], connection="module_defaults")
+    run = runner.playbook(
+        [module_task("update", id=nb_id, storage_size=20), info_task("info", id=nb_id)], connection="module_defaults"
+    )
     run.assert_all_ok()
     with open(run.command[3], encoding="utf-8") as handle:
         playbook = handle.read()
@@ -92,14 +105,18 @@ def test_adhoc_runs_of_both_modules(simulator, runner):
 
 @pytest.mark.smoke
 def test_vvvv_output_holds_no_secret(secure_sim, tmp_path):
-    ids = [secure_sim.add_notebook(name="nb-secret-%d" % i, token=token, status=status)["id"]
-           for i, (token, status) in enumerate(zip(NOTEBOOK_TOKENS, ("STOPPED", "RUNNING", "STOPPED")))]
+    ids = [
+        secure_sim.add_notebook(name="nb-secret-%d" % i, token=token, status=status)["id"]
+        for i, (token, status) in enumerate(zip(NOTEBOOK_TOKENS, ("STOPPED", "RUNNING", "STOPPED")))
+    ]
     runner = Ansible(secure_sim, tmp_path)
     iam = {"access_key": None, "secret_key": None, "security_token": None, "auth_token": IAM_TOKEN}
     tasks = [
         module_task("update", id=ids[0], description="changed", state="running"),
         module_task("refused restart", id=ids[1], flavor="modelarts.vm.cpu.8u"),
-        module_task("hooks warning", id=ids[2], hooks={"container_hooks": {"pre_start": {"script": "/home/ma-user/setup.sh"}}}),
+        module_task(
+            "hooks warning", id=ids[2], hooks={"container_hooks": {"pre_start": {"script": "/home/ma-user/setup.sh"}}}
+        ),
         module_task("unknown id", id="00000000-0000-0000-0000-000000000000"),
         module_task("by iam token", id=ids[2], description="by token", **iam),
         info_task("info"),
@@ -108,8 +125,16 @@ def test_vvvv_output_holds_no_secret(secure_sim, tmp_path):
     run = runner.playbook(tasks, verbosity=4)
     adhoc = runner.adhoc(MODULE, "id=%s description=adhoc" % ids[2], env=runner.connection_env(), extra_args=["-vvvv"])
     # The run did what it should, so the output really covers results, failures, warnings and notebooks.
-    assert run["update"]["changed"] is True and run.status("refused restart") == "failed" and run.status("unknown id") == "failed"
-    assert run["hooks warning"]["warnings"] and len(run["info"]["notebooks"]) == 3 and run["by iam token"]["changed"] is True
+    assert (
+        run["update"]["changed"] is True
+        and run.status("refused restart") == "failed"
+        and run.status("unknown id") == "failed"
+    )
+    assert (
+        run["hooks warning"]["warnings"]
+        and len(run["info"]["notebooks"]) == 3
+        and run["by iam token"]["changed"] is True
+    )
     assert adhoc.rc == 0 and "ESTABLISH LOCAL CONNECTION" in adhoc.output, adhoc.describe()
     assert ACCESS_KEY in run.output
     recorded = "".join(json.dumps(r) for r in run.results + adhoc.results)

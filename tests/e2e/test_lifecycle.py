@@ -24,12 +24,21 @@ def named(sim, name):
 def writes(sim):
     """(method, what follows /notebooks) of every write, e.g. ("POST", ""), ("POST", "/<id>/tags/create")."""
     prefix = "/v1/%s/notebooks" % sim.project_id
-    return [(r.method, r.path[len(prefix):]) for r in write_requests(sim)]
+    return [(r.method, r.path[len(prefix) :]) for r in write_requests(sim)]
 
 
 def test_create_with_ssh_auto_stop_and_tags_then_a_rerun_costs_one_list(simulator, runner):
-    task = module_task("create", name="team-a-dev", flavor=FLAVOR, image_id=IMAGE, storage_size=50, description="Team A",
-                       endpoints=[{"dev_service": "NOTEBOOK"}, SSH], auto_stop=IDLE_8H, tags=TAGS)
+    task = module_task(
+        "create",
+        name="team-a-dev",
+        flavor=FLAVOR,
+        image_id=IMAGE,
+        storage_size=50,
+        description="Team A",
+        endpoints=[{"dev_service": "NOTEBOOK"}, SSH],
+        auto_stop=IDLE_8H,
+        tags=TAGS,
+    )
     first = runner.playbook([task], diff=True)
     first.assert_all_ok()
     result = first["create"]
@@ -37,9 +46,17 @@ def test_create_with_ssh_auto_stop_and_tags_then_a_rerun_costs_one_list(simulato
     assert result["diff"]["before"] == {} and result["diff"]["after"]["tags"] == TAGS
     assert result["diff"]["after"]["auto_stop"] == IDLE_8H and result["diff"]["after"]["storage_size"] == 50
     (nb,) = named(simulator, "team-a-dev")
-    assert result["notebook"]["id"] == nb["id"] and result["notebook"]["status"] == "RUNNING" and "token" not in result["notebook"]
+    assert (
+        result["notebook"]["id"] == nb["id"]
+        and result["notebook"]["status"] == "RUNNING"
+        and "token" not in result["notebook"]
+    )
     # One list (no instance has the name), one POST, one tags call, then the status polls.
-    assert [c for c in calls(simulator) if c[0] != "GET" or c[1] == "list"] == [("GET", "list"), ("POST", "list"), ("POST", "/tags/create")]
+    assert [c for c in calls(simulator) if c[0] != "GET" or c[1] == "list"] == [
+        ("GET", "list"),
+        ("POST", "list"),
+        ("POST", "/tags/create"),
+    ]
     post = next(r for r in api_requests(simulator, method="POST") if r.notebook_id is None)
     assert post.body["lease"] == {"duration": 28800000, "type": "IDLE"} and post.body["volume"]["capacity"] == 50
     assert nb["lease"]["enable"] is True and {t["key"]: t["value"] for t in nb["tags"]} == TAGS
@@ -54,13 +71,17 @@ def test_create_with_ssh_auto_stop_and_tags_then_a_rerun_costs_one_list(simulato
 def test_check_mode_of_every_new_path_sends_no_write(simulator, runner):
     running = simulator.add_notebook(name="running", status="RUNNING", lease={"enable": False})["id"]
     doomed = simulator.add_notebook(name="doomed")["id"]
-    run = runner.playbook([
-        module_task("create", name="new", flavor=FLAVOR, image_id=IMAGE, tags={"a": "1"}, state="stopped"),
-        module_task("delete", id=doomed, state="absent"),
-        module_task("tags", id=running, tags={"a": "1"}),
-        module_task("renew", id=running, auto_stop=IDLE_8H),
-        module_task("auto-stop off", id=running, auto_stop={"enabled": False}, allow_restart=True),
-    ], check=True, diff=True)
+    run = runner.playbook(
+        [
+            module_task("create", name="new", flavor=FLAVOR, image_id=IMAGE, tags={"a": "1"}, state="stopped"),
+            module_task("delete", id=doomed, state="absent"),
+            module_task("tags", id=running, tags={"a": "1"}),
+            module_task("renew", id=running, auto_stop=IDLE_8H),
+            module_task("auto-stop off", id=running, auto_stop={"enabled": False}, allow_restart=True),
+        ],
+        check=True,
+        diff=True,
+    )
     run.assert_all_ok()
     assert run["create"]["actions"] == ["create", "tag", "stop"] and run["create"]["diff"]["before"] == {}
     assert run["delete"]["actions"] == ["delete"] and run["delete"]["diff"]["after"] == {}
@@ -94,17 +115,32 @@ def test_failed_creates_and_deletes_fail_with_the_reason(simulator, runner):
     broken = simulator.add_notebook(name="broken")["id"]
     intact = simulator.add_notebook(name="intact")["id"]
     simulator.fail_next_transition(broken, status="DELETE_FAILED", fail_reason="volume busy")
-    run = runner.playbook([
-        module_task("create", name="new", flavor=FLAVOR, image_id=IMAGE),
-        module_task("delete", id=broken, state="absent"),
-        module_task("missing options", name="other", flavor=FLAVOR),
-        module_task("stopped without wait", name="other", flavor=FLAVOR, image_id=IMAGE, state="stopped", wait=False),
-        module_task("create-only", id=intact, volume={"category": "OBS"}),
-        module_task("failed status", id=broken, description="new"),
-    ])
-    assert run.status("create") == "failed" and "CREATE_FAILED" in run["create"]["msg"] and "no capacity in the zone" in run["create"]["msg"]
-    assert run.status("delete") == "failed" and "DELETE_FAILED" in run["delete"]["msg"] and "volume busy" in run["delete"]["msg"]
-    assert "no notebook instance is named 'other'" in run["missing options"]["msg"] and "give image_id" in run["missing options"]["msg"]
+    run = runner.playbook(
+        [
+            module_task("create", name="new", flavor=FLAVOR, image_id=IMAGE),
+            module_task("delete", id=broken, state="absent"),
+            module_task("missing options", name="other", flavor=FLAVOR),
+            module_task(
+                "stopped without wait", name="other", flavor=FLAVOR, image_id=IMAGE, state="stopped", wait=False
+            ),
+            module_task("create-only", id=intact, volume={"category": "OBS"}),
+            module_task("failed status", id=broken, description="new"),
+        ]
+    )
+    assert (
+        run.status("create") == "failed"
+        and "CREATE_FAILED" in run["create"]["msg"]
+        and "no capacity in the zone" in run["create"]["msg"]
+    )
+    assert (
+        run.status("delete") == "failed"
+        and "DELETE_FAILED" in run["delete"]["msg"]
+        and "volume busy" in run["delete"]["msg"]
+    )
+    assert (
+        "no notebook instance is named 'other'" in run["missing options"]["msg"]
+        and "give image_id" in run["missing options"]["msg"]
+    )
     assert "set wait=true" in run["stopped without wait"]["msg"]
     assert "volume.category cannot be changed after creation" in run["create-only"]["msg"]
     assert "is DELETE_FAILED (fail_reason: volume busy): it cannot be changed" in run["failed status"]["msg"]
@@ -116,17 +152,24 @@ def test_failed_creates_and_deletes_fail_with_the_reason(simulator, runner):
 def test_auto_stop_on_running_and_stopped_instances(simulator, runner, spelling):
     simulator.endpoint_spelling = spelling
     running = simulator.add_notebook(name="running", status="RUNNING", lease={"enable": False})["id"]
-    timed = simulator.add_notebook(name="timed", status="RUNNING", lease={"enable": True, "duration": 3600000, "type": "TIMING"})["id"]
+    timed = simulator.add_notebook(
+        name="timed", status="RUNNING", lease={"enable": True, "duration": 3600000, "type": "TIMING"}
+    )["id"]
     stopped = simulator.add_notebook(name="stopped", status="STOPPED", lease={"enable": False})["id"]
-    run = runner.playbook([
-        module_task("renew", id=running, auto_stop=IDLE_8H),
-        module_task("off refused", id=timed, auto_stop={"enabled": False}),
-        module_task("off", id=timed, auto_stop={"enabled": False}, allow_restart=True),
-        module_task("stopped", id=stopped, auto_stop=IDLE_8H),
-        module_task("started", id=stopped, auto_stop=IDLE_8H, state="running"),
-    ])
+    run = runner.playbook(
+        [
+            module_task("renew", id=running, auto_stop=IDLE_8H),
+            module_task("off refused", id=timed, auto_stop={"enabled": False}),
+            module_task("off", id=timed, auto_stop={"enabled": False}, allow_restart=True),
+            module_task("stopped", id=stopped, auto_stop=IDLE_8H),
+            module_task("started", id=stopped, auto_stop=IDLE_8H, state="running"),
+        ]
+    )
     run.assert_ok("renew", "off", "stopped", "started")
-    assert run["renew"]["actions"] == ["renew_lease"] and calls(simulator, running) == [("GET", ""), ("PATCH", "/lease")]
+    assert run["renew"]["actions"] == ["renew_lease"] and calls(simulator, running) == [
+        ("GET", ""),
+        ("PATCH", "/lease"),
+    ]
     assert run.status("off refused") == "failed" and "allow_restart=true" in run["off refused"]["msg"]
     assert run["off"]["actions"] == ["stop", "start"]
     assert [r.query for r in write_requests(simulator, timed) if r.path.endswith("/start")] == [{"duration": "-1"}]
@@ -142,25 +185,39 @@ def test_auto_stop_on_running_and_stopped_instances(simulator, runner, spelling)
 def test_tags_on_a_running_instance_without_a_restart(simulator, runner):
     nb = simulator.add_notebook(name="nb", status="RUNNING")["id"]
     simulator.modify(nb, tags=[{"key": "old", "value": "1"}, {"key": "team", "value": "b"}])
-    run = runner.playbook([
-        module_task("keep others", id=nb, tags={"owner": "alice"}, purge_tags=False),
-        module_task("exactly", id=nb, tags={"team": "a", "owner": "alice"}),
-        module_task("again", id=nb, tags={"team": "a", "owner": "alice"}),
-        module_task("none", id=nb, tags={}),
-    ], diff=True)
+    run = runner.playbook(
+        [
+            module_task("keep others", id=nb, tags={"owner": "alice"}, purge_tags=False),
+            module_task("exactly", id=nb, tags={"team": "a", "owner": "alice"}),
+            module_task("again", id=nb, tags={"team": "a", "owner": "alice"}),
+            module_task("none", id=nb, tags={}),
+        ],
+        diff=True,
+    )
     run.assert_all_ok()
     assert run["keep others"]["actions"] == ["tag"]
-    assert run["exactly"]["actions"] == ["tag", "untag"] and run["exactly"]["diff"]["after"]["tags"] == {"team": "a", "owner": "alice"}
+    assert run["exactly"]["actions"] == ["tag", "untag"] and run["exactly"]["diff"]["after"]["tags"] == {
+        "team": "a",
+        "owner": "alice",
+    }
     assert run["again"]["changed"] is False
     assert run["none"]["actions"] == ["untag"] and simulator.notebook(nb)["tags"] == []
-    assert simulator.notebook(nb)["status"] == "RUNNING" and not [r for r in write_requests(simulator) if r.path.endswith(("/stop", "/start"))]
+    assert simulator.notebook(nb)["status"] == "RUNNING" and not [
+        r for r in write_requests(simulator) if r.path.endswith(("/stop", "/start"))
+    ]
 
 
 def test_an_instance_in_shape_with_tags_and_auto_stop_costs_one_get_or_one_list(simulator, runner):
-    nb = simulator.add_notebook(name="nb", status="RUNNING", lease={"enable": True, "duration": 28800000, "type": "IDLE"})["id"]
+    nb = simulator.add_notebook(
+        name="nb", status="RUNNING", lease={"enable": True, "duration": 28800000, "type": "IDLE"}
+    )["id"]
     simulator.modify(nb, tags=[{"key": k, "value": v} for k, v in TAGS.items()])
-    run = runner.playbook([module_task("by id", id=nb, tags=TAGS, auto_stop=IDLE_8H),
-                           module_task("by name", name="nb", tags=TAGS, auto_stop=IDLE_8H)])
+    run = runner.playbook(
+        [
+            module_task("by id", id=nb, tags=TAGS, auto_stop=IDLE_8H),
+            module_task("by name", name="nb", tags=TAGS, auto_stop=IDLE_8H),
+        ]
+    )
     run.assert_all_ok()
     assert not run["by id"]["changed"] and not run["by name"]["changed"]
     assert calls(simulator) == [("GET", ""), ("GET", "list")]
@@ -169,17 +226,29 @@ def test_an_instance_in_shape_with_tags_and_auto_stop_costs_one_get_or_one_list(
 def test_a_chinese_name_a_workspace_and_a_create_without_wait(simulator, runner):
     workspace = "c0ffee00000000000000000000000001"
     simulator.transition_seconds = 30
-    run = runner.playbook([
-        module_task("chinese", name="\u56e2\u961f-notebook", flavor=FLAVOR, image_id=IMAGE, workspace_id="0", wait=False),
-        module_task("same name, other workspace", name="\u56e2\u961f-notebook", flavor=FLAVOR, image_id=IMAGE, workspace_id=workspace,
-                    wait=False),
-        module_task("rerun in the workspace", name="\u56e2\u961f-notebook", workspace_id=workspace, flavor=FLAVOR),
-        module_task("every workspace", name="\u56e2\u961f-notebook", flavor=FLAVOR),
-    ])
+    run = runner.playbook(
+        [
+            module_task(
+                "chinese", name="\u56e2\u961f-notebook", flavor=FLAVOR, image_id=IMAGE, workspace_id="0", wait=False
+            ),
+            module_task(
+                "same name, other workspace",
+                name="\u56e2\u961f-notebook",
+                flavor=FLAVOR,
+                image_id=IMAGE,
+                workspace_id=workspace,
+                wait=False,
+            ),
+            module_task("rerun in the workspace", name="\u56e2\u961f-notebook", workspace_id=workspace, flavor=FLAVOR),
+            module_task("every workspace", name="\u56e2\u961f-notebook", flavor=FLAVOR),
+        ]
+    )
     run.assert_ok("chinese", "same name, other workspace", "rerun in the workspace")
     assert run["chinese"]["actions"] == ["create"] and run["chinese"]["notebook"]["status"] == "CREATING"
     assert run["same name, other workspace"]["actions"] == ["create"]
     assert run["rerun in the workspace"]["changed"] is False
     # Without workspace_id every workspace is searched: two instances have the name.
-    assert run.status("every workspace") == "failed" and "2 notebook instances are named" in run["every workspace"]["msg"]
+    assert (
+        run.status("every workspace") == "failed" and "2 notebook instances are named" in run["every workspace"]["msg"]
+    )
     assert sorted(nb["workspace_id"] for nb in named(simulator, "\u56e2\u961f-notebook")) == ["0", workspace]

@@ -20,11 +20,20 @@ def add(sim, name, status="STOPPED", **kwargs):
 @pytest.mark.smoke
 def test_unknown_id_and_rejected_credentials_fail_with_the_service_error(simulator, runner):
     nb_id = add(simulator, "nb-auth")
-    run = runner.playbook([
-        module_task("unknown id", id=UNKNOWN_ID, description="x"),
-        module_task("wrong secret key", id=nb_id, description="x", secret_key="not-the-secret-key"),
-        module_task("wrong iam token", id=nb_id, description="x", access_key=None, secret_key=None, auth_token="not-a-valid-token"),
-    ])
+    run = runner.playbook(
+        [
+            module_task("unknown id", id=UNKNOWN_ID, description="x"),
+            module_task("wrong secret key", id=nb_id, description="x", secret_key="not-the-secret-key"),
+            module_task(
+                "wrong iam token",
+                id=nb_id,
+                description="x",
+                access_key=None,
+                secret_key=None,
+                auth_token="not-a-valid-token",
+            ),
+        ]
+    )
     unknown = run["unknown id"]
     assert run.status("unknown id") == "failed"
     recorded = api_requests(simulator, UNKNOWN_ID)
@@ -49,7 +58,12 @@ def test_retries_on_503_and_on_429_with_retry_after_converge(simulator, runner):
     simulator.inject_fault(method="GET", path=after_429 + "$", status=429, count=1, headers={"Retry-After": "2"})
     # Not applied: the module reads the instance, sees the change missing and sends it again.
     simulator.inject_fault(method="PUT", path=put_503, status=503, count=1)
-    run = runner.playbook([module_task(nb, id=i, description="converged") for nb, i in (("503", after_503), ("429", after_429), ("put", put_503))])
+    run = runner.playbook(
+        [
+            module_task(nb, id=i, description="converged")
+            for nb, i in (("503", after_503), ("429", after_429), ("put", put_503))
+        ]
+    )
     run.assert_all_ok()
     for name, nb_id in (("503", after_503), ("429", after_429), ("put", put_503)):
         assert run[name]["changed"] is True and run[name]["actions"] == ["update"], name
@@ -80,15 +94,21 @@ def test_persistent_500_fails_in_bounded_time_after_max_retries(simulator, runne
     read_fails, write_fails = add(simulator, "nb-get-500"), add(simulator, "nb-put-500")
     simulator.inject_fault(method="GET", path=read_fails + "$", status=500, count=1000)
     simulator.inject_fault(method="PUT", path=write_fails, status=500, count=1000)
-    run = runner.playbook([module_task("read", id=read_fails, description="x", max_retries=2),
-                           module_task("write", id=write_fails, description="x", max_retries=2)])
+    run = runner.playbook(
+        [
+            module_task("read", id=read_fails, description="x", max_retries=2),
+            module_task("write", id=write_fails, description="x", max_retries=2),
+        ]
+    )
     assert run.seconds < 60, "the retries are bounded"
     for name in ("read", "write"):
         assert run.status(name) == "failed", name
         assert "HTTP 500" in run[name]["msg"] and "ModelArts.6102" in run[name]["msg"], run[name]["msg"]
         assert run[name]["error"]["status"] == 500
     assert len(api_requests(simulator, read_fails)) == 3, "one attempt and max_retries=2 retries"
-    assert len(api_requests(simulator, write_fails, "PUT")) == 3, "one write and max_retries=2 re-sends after reading it missing"
+    assert len(api_requests(simulator, write_fails, "PUT")) == 3, (
+        "one write and max_retries=2 re-sends after reading it missing"
+    )
     assert simulator.writes == []
 
 
@@ -106,13 +126,29 @@ VALIDATION_CASES = [
     ("storage_size 0", {"storage_size": 0}, "storage_size"),
     ("storage_size 4097", {"storage_size": 4097}, "storage_size"),
     ("dev_service unknown", {"endpoints": [{"dev_service": "HTTP"}]}, "dev_service"),
-    ("six allowed ips", {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["203.0.113.%d" % i for i in range(1, 7)]}]},
-     "allowed_access_ips"),
-    ("allowed ip not an address", {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["203.0.113.300"]}]}, "allowed_access_ips"),
-    ("COMMAND hook not base64", {"hooks": {"container_hooks": {"pre_start": {"type": "COMMAND", "script": "echo hi"}}},
-                                 "force_update_hooks": True}, "base64"),
-    ("SCRIPT hook relative path", {"hooks": {"container_hooks": {"post_start": {"script": "setup.sh"}}}, "force_update_hooks": True},
-     "absolute path"),
+    (
+        "six allowed ips",
+        {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["203.0.113.%d" % i for i in range(1, 7)]}]},
+        "allowed_access_ips",
+    ),
+    (
+        "allowed ip not an address",
+        {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["203.0.113.300"]}]},
+        "allowed_access_ips",
+    ),
+    (
+        "COMMAND hook not base64",
+        {
+            "hooks": {"container_hooks": {"pre_start": {"type": "COMMAND", "script": "echo hi"}}},
+            "force_update_hooks": True,
+        },
+        "base64",
+    ),
+    (
+        "SCRIPT hook relative path",
+        {"hooks": {"container_hooks": {"post_start": {"script": "setup.sh"}}}, "force_update_hooks": True},
+        "absolute path",
+    ),
     ("hook type unknown", {"hooks": {"container_hooks": {"post_start": {"type": "BASH", "script": "/x.sh"}}}}, "type"),
     ("force_update_hooks without hooks", {"force_update_hooks": True}, "force_update_hooks"),
     ("wait_timeout negative", {"wait_timeout": -1}, "wait_timeout"),
@@ -154,11 +190,13 @@ def test_wait_timeout_and_failed_statuses_fail_clearly(simulator, runner):
     simulator.fail_next_transition(breaks, "ERROR", "EVS quota exceeded")
     broken = add(simulator, "nb-broken")
     simulator.set_status(broken, "ERROR", fail_reason="image pull failed")
-    run = runner.playbook([
-        module_task("timeout", id=stuck, description="x", wait_timeout=2),
-        module_task("ends in error", id=breaks, state="stopped"),
-        module_task("already broken", id=broken, description="x"),
-    ])
+    run = runner.playbook(
+        [
+            module_task("timeout", id=stuck, description="x", wait_timeout=2),
+            module_task("ends in error", id=breaks, state="stopped"),
+            module_task("already broken", id=broken, description="x"),
+        ]
+    )
     assert run.status("timeout") == "failed"
     msg = run["timeout"]["msg"]
     assert "STOPPING" in msg and "wait_timeout" in msg, msg

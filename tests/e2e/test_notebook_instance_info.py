@@ -50,9 +50,20 @@ def test_filters_unknown_id_and_check_mode(simulator, runner):
     simulator.add_notebook(name="nb-10")
     simulator.add_notebook(name="nb-1-old")
     twins = sorted(simulator.add_notebook(name="twin", status="RUNNING")["id"] for dummy in range(2))
-    tasks = [info_task("all"), info_task("exact", name="nb-1"), info_task("twins", name="twin"), info_task("none", name="nb-2"),
-             info_task("running", status="RUNNING"), info_task("by id", id=nb1), info_task("unknown id", id=UNKNOWN_ID),
-             {"name": "task in check mode", "check_mode": True, "hwcloud.modelarts.notebook_instance_info": {"name": "nb-1"}}]
+    tasks = [
+        info_task("all"),
+        info_task("exact", name="nb-1"),
+        info_task("twins", name="twin"),
+        info_task("none", name="nb-2"),
+        info_task("running", status="RUNNING"),
+        info_task("by id", id=nb1),
+        info_task("unknown id", id=UNKNOWN_ID),
+        {
+            "name": "task in check mode",
+            "check_mode": True,
+            "hwcloud.modelarts.notebook_instance_info": {"name": "nb-1"},
+        },
+    ]
     run = runner.playbook(tasks)
     run.assert_all_ok()
 

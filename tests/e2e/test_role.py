@@ -18,8 +18,12 @@ def ansible(simulator, tmp_path):
 
 
 def role_playbook(ansible, role_vars, name="role.yml"):
-    play = {"name": "Notebooks through the role", "hosts": "localhost", "gather_facts": False,
-            "roles": [{"role": "hwcloud.modelarts.notebooks", "vars": role_vars}]}
+    play = {
+        "name": "Notebooks through the role",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "roles": [{"role": "hwcloud.modelarts.notebooks", "vars": role_vars}],
+    }
     path = os.path.join(ansible.tmp_path, name)
     with open(path, "w", encoding="utf-8") as handle:
         yaml.safe_dump([play], handle, sort_keys=False)
@@ -45,12 +49,17 @@ def role_task(run, name):
 
 def windows(sim, notebooks):
     """(first, last) arrival time of the requests about each notebook."""
-    return [(min(r.time for r in api_requests(sim, nb["id"])), max(r.time for r in api_requests(sim, nb["id"]))) for nb in notebooks]
+    return [
+        (min(r.time for r in api_requests(sim, nb["id"])), max(r.time for r in api_requests(sim, nb["id"])))
+        for nb in notebooks
+    ]
 
 
 def max_overlap(spans):
     """The largest number of spans open at one moment."""
-    events = sorted([(start, 1) for start, dummy in spans] + [(end, -1) for dummy, end in spans], key=lambda e: (e[0], e[1]))
+    events = sorted(
+        [(start, 1) for start, dummy in spans] + [(end, -1) for dummy, end in spans], key=lambda e: (e[0], e[1])
+    )
     current = peak = 0
     for dummy, step in events:
         current += step
@@ -110,12 +119,18 @@ BAD_ITEMS = [
 ]
 
 
-@pytest.mark.parametrize("bad_vars, messages", [
-    # The validation reports every bad item at once.
-    ({"modelarts_notebooks": [item for item, dummy in BAD_ITEMS], "modelarts_allow_restart": "maybe"},
-     [message for dummy, message in BAD_ITEMS] + ["argument 'modelarts_allow_restart' is of type"]),
-    ({"modelarts_notebooks": {"id": "x"}}, ["argument 'modelarts_notebooks' is of type"]),
-], ids=["bad-items", "not-a-list"])
+@pytest.mark.parametrize(
+    "bad_vars, messages",
+    [
+        # The validation reports every bad item at once.
+        (
+            {"modelarts_notebooks": [item for item, dummy in BAD_ITEMS], "modelarts_allow_restart": "maybe"},
+            [message for dummy, message in BAD_ITEMS] + ["argument 'modelarts_allow_restart' is of type"],
+        ),
+        ({"modelarts_notebooks": {"id": "x"}}, ["argument 'modelarts_notebooks' is of type"]),
+    ],
+    ids=["bad-items", "not-a-list"],
+)
 def test_bad_role_input_fails_before_any_request(simulator, ansible, bad_vars, messages):
     simulator.add_notebook(id="x", status="STOPPED")
     playbook = role_playbook(ansible, dict(connection_vars(ansible), **bad_vars))
@@ -136,7 +151,9 @@ def test_role_applies_definitions_concurrently(simulator, ansible, tmp_path):
     notebooks = [simulator.add_notebook(name="fleet-%d" % i, status="RUNNING") for i in range(10)]
     definitions = [{"id": nb["id"], "flavor": FLAVOR} for nb in notebooks]
     async_dir = tmp_path / "async"
-    playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions, modelarts_allow_restart=True))
+    playbook = role_playbook(
+        ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions, modelarts_allow_restart=True)
+    )
     run = ansible.playbook(playbook=playbook, env={"ANSIBLE_ASYNC_DIR": str(async_dir)})
     assert run.rc == 0, run.describe()
     for nb in notebooks:
@@ -163,8 +180,15 @@ def test_role_concurrency_limit(simulator, ansible):
     simulator.transition_seconds = 0.5
     notebooks = [simulator.add_notebook(name="limit-%d" % i, status="RUNNING") for i in range(5)]
     definitions = [{"id": nb["id"], "description": "limited"} for nb in notebooks]
-    playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions, modelarts_allow_restart=True,
-                                           modelarts_concurrency=2))
+    playbook = role_playbook(
+        ansible,
+        dict(
+            connection_vars(ansible),
+            modelarts_notebooks=definitions,
+            modelarts_allow_restart=True,
+            modelarts_concurrency=2,
+        ),
+    )
     run = ansible.playbook(playbook=playbook)
     assert run.rc == 0, run.describe()
     assert all(simulator.notebook(nb["id"])["description"] == "limited" for nb in notebooks)
@@ -185,7 +209,9 @@ def test_a_failing_definition_does_not_stop_the_others(simulator, ansible):
         {"name": "busy", "flavor": FLAVOR},  # running, without allow_restart
         {"id": last["id"], "description": "converged"},
     ]
-    playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions, modelarts_concurrency=3))
+    playbook = role_playbook(
+        ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions, modelarts_concurrency=3)
+    )
     run = ansible.playbook(playbook=playbook)
     assert run.rc != 0, run.describe()
     for nb in (first, last):
@@ -204,8 +230,11 @@ def test_a_failing_definition_does_not_stop_the_others(simulator, ansible):
 def test_check_mode_and_diff(simulator, ansible, tmp_path):
     stopped = simulator.add_notebook(name="check-a", status="STOPPED", description="old")
     running = simulator.add_notebook(name="check-b", status="RUNNING")
-    definitions = [{"id": stopped["id"], "description": "new"}, {"id": running["id"], "flavor": FLAVOR, "allow_restart": True},
-                   {"id": "missing-id", "description": "x"}]
+    definitions = [
+        {"id": stopped["id"], "description": "new"},
+        {"id": running["id"], "flavor": FLAVOR, "allow_restart": True},
+        {"id": "missing-id", "description": "x"},
+    ]
     async_dir = tmp_path / "async"
     playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions))
     run = ansible.playbook(playbook=playbook, check=True, diff=True, env={"ANSIBLE_ASYNC_DIR": str(async_dir)})
@@ -225,7 +254,9 @@ def test_check_mode_and_diff(simulator, ansible, tmp_path):
 
 def test_concurrency_below_one_fails_before_any_request(simulator, ansible):
     nb = simulator.add_notebook(name="x", status="STOPPED")
-    playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=[{"id": nb["id"]}], modelarts_concurrency=0))
+    playbook = role_playbook(
+        ansible, dict(connection_vars(ansible), modelarts_notebooks=[{"id": nb["id"]}], modelarts_concurrency=0)
+    )
     run = ansible.playbook(playbook=playbook)
     assert run.rc != 0 and "modelarts_concurrency must be 1 or more, got 0" in run.output, run.describe()
     assert simulator.requests == []

@@ -1,10 +1,10 @@
 """The role with the 1.1.0 options: it creates, tags, sets auto-stop and deletes notebooks, then reruns unchanged."""
 
 import pytest
+from test_role import connection_vars, loop_result, role_playbook
 
 from ansible_e2e import Ansible, write_requests
 from modelarts_simulator import DEFAULT_IMAGES
-from test_role import connection_vars, loop_result, role_playbook
 
 IMAGE = next(iter(DEFAULT_IMAGES))
 
@@ -17,8 +17,15 @@ def ansible(simulator, tmp_path):
 def test_role_creates_tags_sets_auto_stop_and_deletes(simulator, ansible):
     doomed = simulator.add_notebook(name="team-old", status="RUNNING")
     notebooks = [
-        {"name": "team-new", "flavor": "modelarts.vm.cpu.2u", "image_id": IMAGE, "storage_size": 20, "tags": {"team": "a"},
-         "auto_stop": {"enabled": True, "hours": 4, "type": "IDLE"}, "state": "stopped"},
+        {
+            "name": "team-new",
+            "flavor": "modelarts.vm.cpu.2u",
+            "image_id": IMAGE,
+            "storage_size": 20,
+            "tags": {"team": "a"},
+            "auto_stop": {"enabled": True, "hours": 4, "type": "IDLE"},
+            "state": "stopped",
+        },
         {"name": "team-old", "state": "absent"},
     ]
     playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=notebooks))

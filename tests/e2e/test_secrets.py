@@ -22,12 +22,19 @@ NOTEBOOK_TOKENS = ("NBTOKEN-secrets-test-0a1b2c3d", "NBTOKEN-secrets-test-4e5f6a
 SECRETS = (SECRET_KEY, SECURITY_TOKEN, IAM_TOKEN) + NOTEBOOK_TOKENS
 # Credentials come from the environment, as AWX injects them: a secret written in the playbook itself would be
 # quoted by ansible-playbook's own error display of the failing task, which no module can prevent.
-IAM = {"access_key": "", "secret_key": "", "security_token": "", "auth_token": "{{ lookup('env', 'SECRETS_TEST_IAM_TOKEN') }}"}
+IAM = {
+    "access_key": "",
+    "secret_key": "",
+    "security_token": "",
+    "auth_token": "{{ lookup('env', 'SECRETS_TEST_IAM_TOKEN') }}",
+}
 
 
 @pytest.fixture
 def secure_sim():
-    with Simulator(access_key=ACCESS_KEY, secret_key=SECRET_KEY, security_token=SECURITY_TOKEN, auth_tokens=(IAM_TOKEN,)) as sim:
+    with Simulator(
+        access_key=ACCESS_KEY, secret_key=SECRET_KEY, security_token=SECURITY_TOKEN, auth_tokens=(IAM_TOKEN,)
+    ) as sim:
         yield sim
 
 
@@ -43,16 +50,20 @@ def assert_no_secret(texts):
 
 
 def test_no_secret_in_any_output_of_any_module_even_when_the_error_echoes_the_request(secure_sim, tmp_path):
-    ids = [secure_sim.add_notebook(name="nb-secrets-%d" % i, token=token, status=status)["id"]
-           for i, (token, status) in enumerate(zip(NOTEBOOK_TOKENS, ("STOPPED", "RUNNING", "STOPPED")))]
+    ids = [
+        secure_sim.add_notebook(name="nb-secrets-%d" % i, token=token, status=status)["id"]
+        for i, (token, status) in enumerate(zip(NOTEBOOK_TOKENS, ("STOPPED", "RUNNING", "STOPPED")))
+    ]
     log_path = os.path.join(str(tmp_path), "ansible.log")
     runner = Ansible(secure_sim, tmp_path)
     # Faults are matched in order: each echo fault is placed for the task that meets it.
     faults = [
-        echo(secure_sim, "PUT", ids[0]),                                  # "update echoed": AK/SK + security token
-        echo(secure_sim, "GET", ids[2] + "$", status=500, count=10),      # "read echoed, iam": X-Auth-Token, retried then failed
-        echo(secure_sim, "GET", "/notebooks$"),                           # "info echoed": the list call, AK/SK + security token
-        echo(secure_sim, "POST", "/start$", status=503, count=10),        # "start echoed": a transient write failure echoed
+        echo(secure_sim, "PUT", ids[0]),  # "update echoed": AK/SK + security token
+        echo(
+            secure_sim, "GET", ids[2] + "$", status=500, count=10
+        ),  # "read echoed, iam": X-Auth-Token, retried then failed
+        echo(secure_sim, "GET", "/notebooks$"),  # "info echoed": the list call, AK/SK + security token
+        echo(secure_sim, "POST", "/start$", status=503, count=10),  # "start echoed": a transient write failure echoed
     ]
     tasks = [
         module_task("update echoed", id=ids[0], description="rejected"),
@@ -66,7 +77,9 @@ def test_no_secret_in_any_output_of_any_module_even_when_the_error_echoes_the_re
         info_task("info by id, iam", id=ids[1], **IAM),
         info_task("info unknown id", id="00000000-0000-0000-0000-000000000000"),
     ]
-    run = runner.playbook(tasks, connection="env", verbosity=4, env={"ANSIBLE_LOG_PATH": log_path, "SECRETS_TEST_IAM_TOKEN": IAM_TOKEN})
+    run = runner.playbook(
+        tasks, connection="env", verbosity=4, env={"ANSIBLE_LOG_PATH": log_path, "SECRETS_TEST_IAM_TOKEN": IAM_TOKEN}
+    )
     adhoc_env = dict(runner.connection_env(), ANSIBLE_LOG_PATH=log_path)
     echo(secure_sim, "PUT", ids[2])
     adhoc = runner.adhoc(MODULE, "id=%s description=adhoc" % ids[2], env=adhoc_env, extra_args=["-vvvv"])
@@ -90,7 +103,11 @@ def test_no_secret_in_any_output_of_any_module_even_when_the_error_echoes_the_re
     with open(log_path, encoding="utf-8") as handle:
         log = handle.read()
     assert "Rejected request" in log and "nb-secrets-1" in log
-    assert_no_secret({
-        "playbook output": run.output, "ad-hoc output": adhoc.output + adhoc_info.output, "log file": log,
-        "task results": json.dumps(run.results + adhoc.results + adhoc_info.results),
-    })
+    assert_no_secret(
+        {
+            "playbook output": run.output,
+            "ad-hoc output": adhoc.output + adhoc_info.output,
+            "log file": log,
+            "task results": json.dumps(run.results + adhoc.results + adhoc_info.results),
+        }
+    )

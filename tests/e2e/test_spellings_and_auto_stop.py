@@ -16,8 +16,11 @@ LEASES = {
     "idle-2h": {"enable": True, "duration": 7200000, "type": "IDLE"},
     "timing-24h": {"enable": True, "duration": 86400000, "type": "TIMING"},
 }
-START_QUERY = {"off": {"duration": "-1"}, "idle-2h": {"duration": "7200000", "type": "IDLE"},
-               "timing-24h": {"duration": "86400000", "type": "TIMING"}}
+START_QUERY = {
+    "off": {"duration": "-1"},
+    "idle-2h": {"duration": "7200000", "type": "IDLE"},
+    "timing-24h": {"duration": "86400000", "type": "TIMING"},
+}
 
 
 @pytest.fixture
@@ -42,29 +45,44 @@ def test_matching_endpoints_cost_one_get_and_changed_key_pairs_one_put_in_every_
     other = simulator.add_notebook(name="nb-other", endpoints=[{"dev_service": "NOTEBOOK"}, SSH])["id"]
     # The answers really use the spelling asked for.
     answered = simulator.notebooks()[0]["endpoints"]
-    assert all(("dev_service" in ep) == (spelling != "sdk") and ("key_pair_names" in ep) == (spelling != "seed") for ep in answered)
+    assert all(
+        ("dev_service" in ep) == (spelling != "sdk") and ("key_pair_names" in ep) == (spelling != "seed")
+        for ep in answered
+    )
 
-    first = runner.playbook([
-        module_task("same", id=same, endpoints=[SSH]),
-        module_task("by name", name="nb-same", endpoints=[SSH]),
-        module_task("other keys", id=other, endpoints=[{"dev_service": "SSH", "ssh_keys": ["new-key", "team-key"]}]),
-    ], diff=True)
+    first = runner.playbook(
+        [
+            module_task("same", id=same, endpoints=[SSH]),
+            module_task("by name", name="nb-same", endpoints=[SSH]),
+            module_task(
+                "other keys", id=other, endpoints=[{"dev_service": "SSH", "ssh_keys": ["new-key", "team-key"]}]
+            ),
+        ],
+        diff=True,
+    )
     first.assert_all_ok()
     assert first["same"]["changed"] is False and first["by name"]["changed"] is False
     assert calls(simulator, same) == [("GET", "")]
     assert first["other keys"]["changed"] is True and first["other keys"]["actions"] == ["update"]
     assert first["other keys"]["diff"] == {
         "before": {"endpoints": [{"dev_service": "SSH", "ssh_keys": ["team-key"]}]},
-        "after": {"endpoints": [{"dev_service": "SSH", "ssh_keys": ["new-key", "team-key"]}]}}
+        "after": {"endpoints": [{"dev_service": "SSH", "ssh_keys": ["new-key", "team-key"]}]},
+    }
     (put,) = write_requests(simulator, other)
     # Written as the seed documents, with the live endpoints' other settings sent back unchanged.
-    assert put.body == {"endpoints": [{"dev_service": "NOTEBOOK", "allowed_access_ips": [], "ssh_keys": []},
-                                      {"dev_service": "SSH", "allowed_access_ips": ["203.0.113.10"], "ssh_keys": ["new-key", "team-key"]}]}
+    assert put.body == {
+        "endpoints": [
+            {"dev_service": "NOTEBOOK", "allowed_access_ips": [], "ssh_keys": []},
+            {"dev_service": "SSH", "allowed_access_ips": ["203.0.113.10"], "ssh_keys": ["new-key", "team-key"]},
+        ]
+    }
     ssh = next(ep for ep in simulator.notebook(other)["endpoints"] if ep["dev_service"] == "SSH")
     assert ssh["ssh_keys"] == ["new-key", "team-key"] and ssh["allowed_access_ips"] == ["203.0.113.10"]
 
     simulator.clear_requests()
-    again = runner.playbook([module_task("other keys", id=other, endpoints=[{"dev_service": "SSH", "ssh_keys": ["team-key", "new-key"]}])])
+    again = runner.playbook(
+        [module_task("other keys", id=other, endpoints=[{"dev_service": "SSH", "ssh_keys": ["team-key", "new-key"]}])]
+    )
     again.assert_all_ok()
     assert again["other keys"]["changed"] is False and calls(simulator, other) == [("GET", "")]
 
@@ -73,7 +91,9 @@ def test_matching_endpoints_cost_one_get_and_changed_key_pairs_one_put_in_every_
 def test_a_restart_for_key_pairs_happens_once_in_every_spelling(simulator, runner, spelling):
     simulator.endpoint_spelling = spelling
     nb = simulator.add_notebook(name="nb", status="RUNNING", endpoints=[{"dev_service": "NOTEBOOK"}, SSH])["id"]
-    task = module_task("keys", id=nb, allow_restart=True, endpoints=[{"dev_service": "SSH", "ssh_keys": ["rotated-key"]}])
+    task = module_task(
+        "keys", id=nb, allow_restart=True, endpoints=[{"dev_service": "SSH", "ssh_keys": ["rotated-key"]}]
+    )
     first = runner.playbook([task])
     first.assert_all_ok()
     assert first["keys"]["actions"] == ["stop", "update", "start"]
@@ -89,15 +109,24 @@ def test_every_start_path_keeps_the_instance_auto_stop(simulator, runner, lease)
     started = simulator.add_notebook(name="started", status="STOPPED", lease=LEASES[lease])["id"]
     recovered = simulator.add_notebook(name="recovered", status="RUNNING", lease=LEASES[lease])["id"]
     # The update of the third is refused after the stop: the module starts it again before failing.
-    simulator.inject_fault(method="PUT", path=recovered, status=400,
-                           body={"error_code": "ModelArts.6792", "error_msg": "The instance cannot switch to that flavor."})
-    run = runner.playbook([
-        module_task("allow_restart", id=restarted, description="new", allow_restart=True),
-        module_task("state running", id=started, state="running"),
-        module_task("restart after a failure", id=recovered, flavor="modelarts.vm.cpu.8u", allow_restart=True),
-    ])
+    simulator.inject_fault(
+        method="PUT",
+        path=recovered,
+        status=400,
+        body={"error_code": "ModelArts.6792", "error_msg": "The instance cannot switch to that flavor."},
+    )
+    run = runner.playbook(
+        [
+            module_task("allow_restart", id=restarted, description="new", allow_restart=True),
+            module_task("state running", id=started, state="running"),
+            module_task("restart after a failure", id=recovered, flavor="modelarts.vm.cpu.8u", allow_restart=True),
+        ]
+    )
     run.assert_ok("allow_restart", "state running")
-    assert run.status("restart after a failure") == "failed" and "was started again" in run["restart after a failure"]["msg"]
+    assert (
+        run.status("restart after a failure") == "failed"
+        and "was started again" in run["restart after a failure"]["msg"]
+    )
     for nb in (restarted, started, recovered):
         starts = [r for r in write_requests(simulator, nb) if r.path.endswith("/start")]
         assert starts and all(r.query == START_QUERY[lease] for r in starts), [r.query for r in starts]

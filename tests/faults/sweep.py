@@ -63,7 +63,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
 
-from modelarts_simulator import DEFAULT_ACCESS_KEY, DEFAULT_FLAVORS, DEFAULT_IMAGES, DEFAULT_PROJECT_ID, TRANSITIONAL, Simulator  # noqa: E402
+from modelarts_simulator import (  # noqa: E402
+    DEFAULT_ACCESS_KEY,
+    DEFAULT_FLAVORS,
+    DEFAULT_IMAGES,
+    DEFAULT_PROJECT_ID,
+    TRANSITIONAL,
+    Simulator,
+)
 
 # Distinctive secrets: any of them in an output is a leak.
 SECRET_KEY = "SweepSecretKey-7f3a9c51e2"
@@ -76,15 +83,18 @@ IMAGES = sorted(DEFAULT_IMAGES)
 IPS = ["203.0.113.%d" % i for i in range(1, 9)] + ["2001:db8::%d" % i for i in range(1, 4)]
 KEYS = ["team-a-keypair", "team-b-keypair", "ops-keypair"]
 
-TIMEOUT = 0.6            # the module's per-request timeout
+TIMEOUT = 0.6  # the module's per-request timeout
 TRANSITION_SECONDS = 0.3  # the simulator's STARTING and STOPPING
 # The instance's own auto-stop, which no start of the module may change: off, IDLE 2 h, TIMING 24 h.
-LEASES = [{"enable": False}, {"enable": True, "duration": 7200000, "type": "IDLE"},
-          {"enable": True, "duration": 86400000, "type": "TIMING"}]
+LEASES = [
+    {"enable": False},
+    {"enable": True, "duration": 7200000, "type": "IDLE"},
+    {"enable": True, "duration": 86400000, "type": "TIMING"},
+]
 # How the simulator spells an answer's endpoints (the seed's, the SDK's, or both).
 SPELLINGS = ["seed", "sdk", "both"]
-SCENARIO_LIMIT = 90      # seconds a module run may take before it counts as hung
-MAX_REQUESTS = 80        # requests a scenario may send
+SCENARIO_LIMIT = 90  # seconds a module run may take before it counts as hung
+MAX_REQUESTS = 80  # requests a scenario may send
 
 # The fault kinds of the update scenarios (kept, so that those scenarios stay the same), then the new ones.
 KINDS = ("5xx", "429", "timeout", "drop", "malformed", "transition_failed", "race", "refused_6357")
@@ -99,14 +109,21 @@ OPERATION_KINDS = {
 }
 HOUR_MS = 3600000
 TAG_POOL = {"team": "a", "env": "dev", "owner": "alice", "cost-center": "4711"}
-AUTO_STOPS = [{"enabled": False}, {"enabled": True}, {"enabled": True, "hours": 2, "type": "IDLE"},
-              {"enabled": True, "hours": 24, "type": "TIMING"}, {"enabled": True, "hours": 8, "type": "IDLE"}]
+AUTO_STOPS = [
+    {"enabled": False},
+    {"enabled": True},
+    {"enabled": True, "hours": 2, "type": "IDLE"},
+    {"enabled": True, "hours": 24, "type": "TIMING"},
+    {"enabled": True, "hours": 8, "type": "IDLE"},
+]
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # What a failure message must name: the call or step attempted, or the rule broken.
-ATTEMPTED = re.compile(r"(Reading|Updating|Starting|Stopping|Listing|Waiting for|Creating|Deleting|Tagging|Removing tags from"
-                       r"|Setting the auto-stop of|after a create of) notebook instance|is RUNNING and the update API works only"
-                       r"|storage_size cannot shrink|no notebook instance is named|notebook instance \S+ is [A-Z_]+")
+ATTEMPTED = re.compile(
+    r"(Reading|Updating|Starting|Stopping|Listing|Waiting for|Creating|Deleting|Tagging|Removing tags from"
+    r"|Setting the auto-stop of|after a create of) notebook instance|is RUNNING and the update API works only"
+    r"|storage_size cannot shrink|no notebook instance is named|notebook instance \S+ is [A-Z_]+"
+)
 
 TARGETS = {
     "GET": ("GET", r"/notebooks/[^/]+$"),
@@ -197,8 +214,10 @@ def tags_wanted(current, asked, purge):
 
 def tag_changes(current, asked, purge):
     """(tags to add or change, tags to remove), as booleans."""
-    return (any(current.get(key) != value for key, value in asked.items()),
-            purge and any(key not in asked for key in current))
+    return (
+        any(current.get(key) != value for key, value in asked.items()),
+        purge and any(key not in asked for key in current),
+    )
 
 
 def existing_plan(initial, params, changed, status=None):
@@ -207,7 +226,9 @@ def existing_plan(initial, params, changed, status=None):
     tag = untag = False
     if params.get("tags") is not None:
         tag, untag = tag_changes(initial["tags"], params["tags"], params.get("purge_tags", True))
-    lease_differs = params.get("auto_stop") is not None and lease_view(initial["lease"]) != lease_wanted(params["auto_stop"])
+    lease_differs = params.get("auto_stop") is not None and lease_view(initial["lease"]) != lease_wanted(
+        params["auto_stop"]
+    )
     return expected_plan(status, params, changed, tag, untag, lease_differs)
 
 
@@ -217,10 +238,20 @@ def make_scenario(seed, index):
         return make_update_scenario(seed, index)
     # The new operations draw from a stream of their own.
     rng = random.Random("%s-%d-%s" % (seed, index, kind))
-    scenario = {"index": index, "operation": kind, "by_name": False, "changed": [], "auth": rng.choice(["aksk", "aksk_token", "iam"]),
-                "check_mode": rng.random() < 0.1, "max_retries": rng.choice([2, 3, 3, 4]), "faults": [],
-                "spelling": rng.choice(SPELLINGS)}
-    {"create": _draw_create, "delete": _draw_delete, "tags": _draw_tags, "auto_stop": _draw_auto_stop}[kind](rng, scenario)
+    scenario = {
+        "index": index,
+        "operation": kind,
+        "by_name": False,
+        "changed": [],
+        "auth": rng.choice(["aksk", "aksk_token", "iam"]),
+        "check_mode": rng.random() < 0.1,
+        "max_retries": rng.choice([2, 3, 3, 4]),
+        "faults": [],
+        "spelling": rng.choice(SPELLINGS),
+    }
+    {"create": _draw_create, "delete": _draw_delete, "tags": _draw_tags, "auto_stop": _draw_auto_stop}[kind](
+        rng, scenario
+    )
     for dummy in range(1 if rng.random() < 0.6 else 2):
         scenario["faults"].append(make_fault(rng, scenario))
     return scenario
@@ -234,9 +265,17 @@ def make_update_scenario(seed, index):
     endpoints = [{"dev_service": "NOTEBOOK"}]
     if rng.random() < 0.5:
         endpoints.append({"dev_service": "SSH", "allowed_access_ips": rng.sample(IPS[:4], 1), "ssh_keys": [KEYS[0]]})
-    initial = {"name": "nb-%05d" % index, "status": status, "flavor": rng.choice(FLAVORS), "image_id": rng.choice(IMAGES),
-               "capacity": rng.choice([5, 20, 50]), "description": "initial", "endpoints": endpoints,
-               "token": NOTEBOOK_TOKEN % index, "tags": {}}
+    initial = {
+        "name": "nb-%05d" % index,
+        "status": status,
+        "flavor": rng.choice(FLAVORS),
+        "image_id": rng.choice(IMAGES),
+        "capacity": rng.choice([5, 20, 50]),
+        "description": "initial",
+        "endpoints": endpoints,
+        "token": NOTEBOOK_TOKEN % index,
+        "tags": {},
+    }
     by_name = rng.random() < 0.15
     params = {"state": rng.choice(["present", "present", "running", "stopped"]), "allow_restart": rng.random() < 0.6}
     if not by_name and rng.random() < 0.3:
@@ -257,17 +296,32 @@ def make_update_scenario(seed, index):
             request["ssh_keys"] = rng.sample(KEYS, rng.randint(1, 2))
         params["endpoints"] = [request]
     if rng.random() < 0.15:
-        params["hooks"] = {"container_hooks": {"post_start": rng.choice([
-            {"type": "SCRIPT", "script": "/home/ma-user/work/start.sh"},
-            {"type": "COMMAND", "script": "ZWNobyBzdGFydGVk"}])}}
+        params["hooks"] = {
+            "container_hooks": {
+                "post_start": rng.choice(
+                    [
+                        {"type": "SCRIPT", "script": "/home/ma-user/work/start.sh"},
+                        {"type": "COMMAND", "script": "ZWNobyBzdGFydGVk"},
+                    ]
+                )
+            }
+        }
         params["force_update_hooks"] = rng.random() < 0.3
     changed = differing(initial, params, by_name)
     shrink = params.get("storage_size") is not None and params["storage_size"] < initial["capacity"]
     plan = None if shrink else expected_plan(status, params, changed)
     scenario = {
-        "index": index, "operation": "update", "initial": initial, "params": params, "by_name": by_name, "changed": changed,
-        "plan": plan, "auth": rng.choice(["aksk", "aksk_token", "iam"]), "check_mode": rng.random() < 0.1,
-        "max_retries": rng.choice([2, 3, 3, 4]), "faults": [],
+        "index": index,
+        "operation": "update",
+        "initial": initial,
+        "params": params,
+        "by_name": by_name,
+        "changed": changed,
+        "plan": plan,
+        "auth": rng.choice(["aksk", "aksk_token", "iam"]),
+        "check_mode": rng.random() < 0.1,
+        "max_retries": rng.choice([2, 3, 3, 4]),
+        "faults": [],
     }
     for dummy in range(1 if rng.random() < 0.6 else 2):
         scenario["faults"].append(make_fault(rng, scenario))
@@ -280,9 +334,15 @@ def make_update_scenario(seed, index):
 def _existing(rng, scenario, statuses):
     index = scenario["index"]
     scenario["initial"] = {
-        "name": "nb-%05d" % index, "status": rng.choice(statuses), "flavor": rng.choice(FLAVORS), "image_id": rng.choice(IMAGES),
-        "capacity": rng.choice([5, 20, 50]), "description": "initial", "endpoints": [{"dev_service": "NOTEBOOK"}],
-        "token": NOTEBOOK_TOKEN % index, "lease": dict(rng.choice(LEASES)),
+        "name": "nb-%05d" % index,
+        "status": rng.choice(statuses),
+        "flavor": rng.choice(FLAVORS),
+        "image_id": rng.choice(IMAGES),
+        "capacity": rng.choice([5, 20, 50]),
+        "description": "initial",
+        "endpoints": [{"dev_service": "NOTEBOOK"}],
+        "token": NOTEBOOK_TOKEN % index,
+        "lease": dict(rng.choice(LEASES)),
         "tags": dict(rng.sample(sorted(TAG_POOL.items()), rng.randint(0, 3))),
     }
     scenario["by_name"] = rng.random() < 0.2
@@ -292,20 +352,36 @@ def _existing(rng, scenario, statuses):
 def _draw_create(rng, scenario):
     """No instance has the name (only the "-old" decoy is alike): the task creates one."""
     index = scenario["index"]
-    params = {"name": "nb-%05d" % index, "flavor": rng.choice(FLAVORS), "image_id": rng.choice(IMAGES),
-              "state": rng.choice(["present", "present", "running", "stopped"]), "wait": rng.random() < 0.85}
+    params = {
+        "name": "nb-%05d" % index,
+        "flavor": rng.choice(FLAVORS),
+        "image_id": rng.choice(IMAGES),
+        "state": rng.choice(["present", "present", "running", "stopped"]),
+        "wait": rng.random() < 0.85,
+    }
     if rng.random() < 0.4:
         params["storage_size"] = rng.choice([5, 20, 50])
     if rng.random() < 0.4:
         params["description"] = "Team notebook %d" % rng.randint(1, 99)
     if rng.random() < 0.3:
-        params["endpoints"] = [{"dev_service": "SSH", "allowed_access_ips": rng.sample(IPS, rng.randint(0, 2)),
-                                "ssh_keys": rng.sample(KEYS, 1)}]
+        params["endpoints"] = [
+            {
+                "dev_service": "SSH",
+                "allowed_access_ips": rng.sample(IPS, rng.randint(0, 2)),
+                "ssh_keys": rng.sample(KEYS, 1),
+            }
+        ]
     if rng.random() < 0.5:
         params["tags"] = dict(rng.sample(sorted(TAG_POOL.items()), rng.randint(1, 3)))
     if rng.random() < 0.5:
         params["auto_stop"] = rng.choice(AUTO_STOPS)
-    scenario["initial"] = {"name": params["name"], "status": None, "token": NOTEBOOK_TOKEN % index, "tags": {}, "lease": None}
+    scenario["initial"] = {
+        "name": params["name"],
+        "status": None,
+        "token": NOTEBOOK_TOKEN % index,
+        "tags": {},
+        "lease": None,
+    }
     # The service's create ends in CREATE_FAILED (Simulator.fail_next_create).
     scenario["create_failed"] = rng.random() < 0.25
     scenario["params"] = params
@@ -313,7 +389,9 @@ def _draw_create(rng, scenario):
     if params["state"] == "stopped" and not params["wait"]:
         scenario["plan"] = None
     else:
-        scenario["plan"] = ["create"] + (["tag"] if params.get("tags") else []) + (["stop"] if params["state"] == "stopped" else [])
+        scenario["plan"] = (
+            ["create"] + (["tag"] if params.get("tags") else []) + (["stop"] if params["state"] == "stopped" else [])
+        )
 
 
 def _draw_delete(rng, scenario):
@@ -397,11 +475,19 @@ def make_fault(rng, scenario):
         pool = list(TARGETS if not update else UPDATE_TARGETS)  # sometimes a point the task never reaches
     target = rng.choice(pool)
     method, path = TARGETS[target]
-    fault = {"kind": kind, "target": target, "method": method, "path": path, "count": 1,
-             "skip": rng.choice([0, 0, 1, 2]) if target == "GET" else 0}
+    fault = {
+        "kind": kind,
+        "target": target,
+        "method": method,
+        "path": path,
+        "count": 1,
+        "skip": rng.choice([0, 0, 1, 2]) if target == "GET" else 0,
+    }
     retries = scenario["max_retries"]
     if kind == "5xx":
-        fault.update(status=rng.choice([500, 502, 503, 504]), count=rng.randint(1, retries + 1), apply=rng.random() < 0.5)
+        fault.update(
+            status=rng.choice([500, 502, 503, 504]), count=rng.randint(1, retries + 1), apply=rng.random() < 0.5
+        )
     elif kind == "429":
         fault.update(status=429, count=rng.randint(1, retries + 1), apply=False)
         if rng.random() < 0.6:
@@ -419,24 +505,38 @@ def make_fault(rng, scenario):
         else:
             fault.update(status=502, body=body, apply=False)
     elif kind == "transition_failed":
-        fault.update(status=None, transition_result=rng.choice(["ERROR", "START_FAILED"]), fail_reason="injected: host failure")
+        fault.update(
+            status=None, transition_result=rng.choice(["ERROR", "START_FAILED"]), fail_reason="injected: host failure"
+        )
     elif kind == "deleted_by_other":
         # The store's mark of a deleted instance, set as the request arrives: it is answered "does not exist".
         fault.update(status=None, modify={"_gone": True})
     elif kind == "race":
         initial = scenario["initial"]
-        options = [{"description": "changed by someone else"}, {"flavor": rng.choice(FLAVORS)},
-                   {"capacity": initial["capacity"] + 30}]
+        options = [
+            {"description": "changed by someone else"},
+            {"flavor": rng.choice(FLAVORS)},
+            {"capacity": initial["capacity"] + 30},
+        ]
         options.append({"status": "STOPPED"} if initial["status"] == "RUNNING" else {"status": "RUNNING"})
         fault.update(status=None, modify=rng.choice(options))
     elif kind == "refused_6357":
-        fault.update(status=400, body={"error_code": "ModelArts.6357", "error_msg": "Another operation is running on the instance."})
+        fault.update(
+            status=400,
+            body={"error_code": "ModelArts.6357", "error_msg": "Another operation is running on the instance."},
+        )
     return fault
 
 
 # ---- running the module ---------------------------------------------------------------------------
 def connection_args(sim, auth, max_retries):
-    args = {"endpoint": sim.url, "project_id": DEFAULT_PROJECT_ID, "timeout": TIMEOUT, "max_retries": max_retries, "wait_timeout": 30}
+    args = {
+        "endpoint": sim.url,
+        "project_id": DEFAULT_PROJECT_ID,
+        "timeout": TIMEOUT,
+        "max_retries": max_retries,
+        "wait_timeout": 30,
+    }
     if auth == "iam":
         args["auth_token"] = IAM_TOKEN
     else:
@@ -458,16 +558,28 @@ def module_args(scenario, sim, notebook_id):
 
 def run_module(collections_path, args, check_mode=False, diff=False):
     """The module as a separate process, as ansible runs it: arguments in a JSON file, the result as JSON on stdout."""
-    module = os.path.join(collections_path, "ansible_collections", "hwcloud", "modelarts", "plugins", "modules", "notebook_instance.py")
+    module = os.path.join(
+        collections_path, "ansible_collections", "hwcloud", "modelarts", "plugins", "modules", "notebook_instance.py"
+    )
     payload = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump({"ANSIBLE_MODULE_ARGS": payload}, handle)
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"), "LANG": "C.UTF-8",
-           "PYTHONPATH": collections_path}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": collections_path,
+    }
     started = time.time()
     try:
-        proc = subprocess.run([sys.executable, module, handle.name], capture_output=True, text=True, env=env,
-                              timeout=SCENARIO_LIMIT, check=False)
+        proc = subprocess.run(
+            [sys.executable, module, handle.name],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=SCENARIO_LIMIT,
+            check=False,
+        )
         out, err, rc = proc.stdout, proc.stderr, proc.returncode
     except subprocess.TimeoutExpired as expired:
         out, err, rc = expired.stdout or "", expired.stderr or "", None
@@ -477,21 +589,53 @@ def run_module(collections_path, args, check_mode=False, diff=False):
         result = json.loads(out)
     except ValueError:
         result = None
-    return {"rc": rc, "stdout": out, "stderr": err, "result": result, "seconds": time.time() - started, "texts": [out, err]}
+    return {
+        "rc": rc,
+        "stdout": out,
+        "stderr": err,
+        "result": result,
+        "seconds": time.time() - started,
+        "texts": [out, err],
+    }
 
 
-CREDENTIAL_VARIABLES = {"access_key": "HW_ACCESS_KEY", "secret_key": "HW_SECRET_KEY", "security_token": "HW_SECURITY_TOKEN",
-                        "auth_token": "HW_AUTH_TOKEN"}
+CREDENTIAL_VARIABLES = {
+    "access_key": "HW_ACCESS_KEY",
+    "secret_key": "HW_SECRET_KEY",
+    "security_token": "HW_SECURITY_TOKEN",
+    "auth_token": "HW_AUTH_TOKEN",
+}
 
 
 def playbook(args, result_file):
     """The play, as JSON (which is YAML): the task's arguments inline, the credentials left to the environment."""
     task_args = {k: v for k, v in args.items() if k not in CREDENTIAL_VARIABLES}
-    return json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": [
-        {"name": "Notebook under faults", "hwcloud.modelarts.notebook_instance": task_args, "register": "outcome", "ignore_errors": True},
-        {"name": "Keep the result", "ansible.builtin.copy": {"content": "{{ outcome | to_json }}", "dest": result_file, "mode": "0600"},
-         "check_mode": False},
-    ]}], indent=1)
+    return json.dumps(
+        [
+            {
+                "hosts": "localhost",
+                "gather_facts": False,
+                "tasks": [
+                    {
+                        "name": "Notebook under faults",
+                        "hwcloud.modelarts.notebook_instance": task_args,
+                        "register": "outcome",
+                        "ignore_errors": True,
+                    },
+                    {
+                        "name": "Keep the result",
+                        "ansible.builtin.copy": {
+                            "content": "{{ outcome | to_json }}",
+                            "dest": result_file,
+                            "mode": "0600",
+                        },
+                        "check_mode": False,
+                    },
+                ],
+            }
+        ],
+        indent=1,
+    )
 
 
 def run_playbook(collections_path, args, check_mode=False, diff=False):
@@ -501,21 +645,41 @@ def run_playbook(collections_path, args, check_mode=False, diff=False):
         paths = {name: os.path.join(work, name) for name in ("play.yml", "result.json", "ansible.log")}
         with open(paths["play.yml"], "w", encoding="utf-8") as handle:
             handle.write(playbook(args, paths["result.json"]))
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"), "LANG": "C.UTF-8",
-               "ANSIBLE_COLLECTIONS_PATH": collections_path, "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-               "ANSIBLE_LOG_PATH": paths["ansible.log"], "ANSIBLE_NOCOLOR": "1", "ANSIBLE_LOCALHOST_WARNING": "false",
-               "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false"}
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "LANG": "C.UTF-8",
+            "ANSIBLE_COLLECTIONS_PATH": collections_path,
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+            "ANSIBLE_LOG_PATH": paths["ansible.log"],
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+        }
         # Credentials come from the environment, as AWX injects them.
-        env.update({variable: str(args[option]) for option, variable in CREDENTIAL_VARIABLES.items() if args.get(option)})
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-vvvv", "-i", "localhost,", "-c", "local",
-                   "-e", "ansible_python_interpreter=%s" % sys.executable, paths["play.yml"]]
+        env.update(
+            {variable: str(args[option]) for option, variable in CREDENTIAL_VARIABLES.items() if args.get(option)}
+        )
+        command = [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-vvvv",
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "-e",
+            "ansible_python_interpreter=%s" % sys.executable,
+            paths["play.yml"],
+        ]
         if check_mode:
             command.append("--check")
         if diff:
             command.append("--diff")
         started = time.time()
         try:
-            proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=SCENARIO_LIMIT + 60, check=False, cwd=work)
+            proc = subprocess.run(
+                command, capture_output=True, text=True, env=env, timeout=SCENARIO_LIMIT + 60, check=False, cwd=work
+            )
             out, err, rc = proc.stdout, proc.stderr, proc.returncode
         except subprocess.TimeoutExpired as expired:
             out, err, rc = expired.stdout or "", expired.stderr or "", None
@@ -529,8 +693,14 @@ def run_playbook(collections_path, args, check_mode=False, diff=False):
             with open(paths["ansible.log"], encoding="utf-8", errors="replace") as handle:
                 log = handle.read()
         # Only the module's own failure is a scenario outcome; a play that did not run at all is reported as such.
-        return {"rc": 0 if result and not result.get("failed") else (1 if result else rc), "stdout": out, "stderr": err,
-                "result": result, "seconds": time.time() - started, "texts": [out, err, log]}
+        return {
+            "rc": 0 if result and not result.get("failed") else (1 if result else rc),
+            "stdout": out,
+            "stderr": err,
+            "result": result,
+            "seconds": time.time() - started,
+            "texts": [out, err, log],
+        }
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -575,9 +745,14 @@ def check_put_body(body, scenario, allowed_fields):
             for request in params["endpoints"]:
                 sent = next((ep for ep in value if ep.get("dev_service") == request["dev_service"]), None)
                 for field in ("allowed_access_ips", "ssh_keys"):
-                    if request.get(field) is not None and (sent is None or sorted(set(sent.get(field) or [])) != sorted(set(request[field]))):
+                    if request.get(field) is not None and (
+                        sent is None or sorted(set(sent.get(field) or [])) != sorted(set(request[field]))
+                    ):
                         problems.append("a PUT sent endpoints %r for %r" % (sent, request))
-        elif key == "hooks" and value.get("container_hooks", {}).get("post_start") != params["hooks"]["container_hooks"]["post_start"]:
+        elif (
+            key == "hooks"
+            and value.get("container_hooks", {}).get("post_start") != params["hooks"]["container_hooks"]["post_start"]
+        ):
             problems.append("a PUT sent hooks %r, not the requested ones" % value)
     return problems
 
@@ -589,8 +764,13 @@ def write_action(record):
         return None
     if record.method == "POST" and path.endswith("/notebooks"):
         return "create"
-    for suffix, action in (("/tags/create", "tag"), ("/tags/delete", "untag"), ("/lease", "renew_lease"), ("/stop", "stop"),
-                           ("/start", "start")):
+    for suffix, action in (
+        ("/tags/create", "tag"),
+        ("/tags/delete", "untag"),
+        ("/lease", "renew_lease"),
+        ("/stop", "stop"),
+        ("/start", "start"),
+    ):
         if path.endswith(suffix):
             return action
     return {"PUT": "update", "DELETE": "delete"}.get(record.method, "%s %s" % (record.method, path))
@@ -630,7 +810,10 @@ def _common(scenario, outcome, requests, world, rerun, violations):
     # Only the task's instance is written to: the decoy and every other instance are left alone.
     for record in writes:
         if record.notebook_id and record.notebook_id in world["others"]:
-            violations.append("%s %s: a write to an instance the task did not address" % (record.method, record.path.split("/notebooks/")[-1]))
+            violations.append(
+                "%s %s: a write to an instance the task did not address"
+                % (record.method, record.path.split("/notebooks/")[-1])
+            )
         if write_action(record) == "delete" and scenario["operation"] != "delete":
             violations.append("DELETE %s sent by a task that does not delete" % record.path.split("/notebooks/")[-1])
     for name, before, after in world["untouched"]:
@@ -646,22 +829,32 @@ def _common(scenario, outcome, requests, world, rerun, violations):
     for position, record in enumerate(requests):
         wait = _retry_after(record, scenario)
         if wait:
-            again = next((r for r in requests[position + 1:] if r.method == record.method and r.path == record.path), None)
+            again = next(
+                (r for r in requests[position + 1 :] if r.method == record.method and r.path == record.path), None
+            )
             if again is not None and again.time - record.time < wait - 0.05:
-                violations.append("%s %s sent again %.2f s after a Retry-After of %s s" % (record.method, record.path.rsplit("/", 1)[-1],
-                                                                                           again.time - record.time, wait))
+                violations.append(
+                    "%s %s sent again %.2f s after a Retry-After of %s s"
+                    % (record.method, record.path.rsplit("/", 1)[-1], again.time - record.time, wait)
+                )
 
 
 def _difference(before, after):
     keys = sorted(set(before) | set(after), key=str)
-    return ", ".join("%s %r -> %r" % (k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k))[:300]
+    return ", ".join("%s %r -> %r" % (k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k))[
+        :300
+    ]
 
 
 def _rerun_problem(rerun):
     rerun_result = rerun["result"] or {}
     if rerun_result.get("failed") or rerun_result.get("changed") or rerun["requests"] != 1:
         return "the rerun was not a clean no-op: failed=%s changed=%s requests=%d msg=%s" % (
-            rerun_result.get("failed"), rerun_result.get("changed"), rerun["requests"], rerun_result.get("msg"))
+            rerun_result.get("failed"),
+            rerun_result.get("changed"),
+            rerun["requests"],
+            rerun_result.get("msg"),
+        )
     return None
 
 
@@ -671,10 +864,13 @@ def check(scenario, outcome, requests, world, rerun):
     _common(scenario, outcome, requests, world, rerun, violations)
     result = outcome["result"]
     if not isinstance(result, dict):
-        return "broken", violations + ["no JSON result (rc %s): %s" % (outcome["rc"], (outcome["stdout"] + outcome["stderr"])[-300:])]
+        return "broken", violations + [
+            "no JSON result (rc %s): %s" % (outcome["rc"], (outcome["stdout"] + outcome["stderr"])[-300:])
+        ]
     failed = bool(result.get("failed"))
     {"create": _check_create, "delete": _check_delete}.get(scenario["operation"], _check_existing)(
-        scenario, result, requests, world, rerun, violations)
+        scenario, result, requests, world, rerun, violations
+    )
     return ("failed" if failed else "converged"), violations
 
 
@@ -704,8 +900,12 @@ def _check_existing(scenario, result, requests, world, rerun, violations):
     failed = bool(result.get("failed"))
     faults = scenario["faults"]
     status_race = [f for f in faults if f["kind"] == "race" and "status" in f.get("modify", {}) and f["hits"]]
-    field_race = {"storage_size" if k == "capacity" else k for f in faults if f["kind"] == "race" and f["hits"]
-                  for k in f.get("modify", {})}
+    field_race = {
+        "storage_size" if k == "capacity" else k
+        for f in faults
+        if f["kind"] == "race" and f["hits"]
+        for k in f.get("modify", {})
+    }
     gone = any(f["kind"] == "deleted_by_other" and f["hits"] for f in faults)
     if live is None and not gone:
         violations.append("the instance is gone, and no one else deleted it")
@@ -719,7 +919,9 @@ def _check_existing(scenario, result, requests, world, rerun, violations):
         problems = [problem for problem in problems if problem.split(".")[0] not in field_race]
         if problems:
             violations.append("reported success but %s differ" % ", ".join(problems))
-        want = {"running": "RUNNING", "stopped": "STOPPED"}.get(params["state"], None if status_race else initial["status"])
+        want = {"running": "RUNNING", "stopped": "STOPPED"}.get(
+            params["state"], None if status_race else initial["status"]
+        )
         if not scenario["check_mode"] and want and live["status"] != want:
             violations.append("reported success with status %s, %s wanted" % (live["status"], want))
         if scenario["check_mode"] and result.get("actions") != (plan or []) and not status_race and not field_race:
@@ -730,9 +932,17 @@ def _check_existing(scenario, result, requests, world, rerun, violations):
             wanted = tags_wanted(initial["tags"], params["tags"], params.get("purge_tags", True))
             if tags_of(live) != wanted:
                 violations.append("reported success with tags %s, %s wanted" % (tags_of(live), wanted))
-        if (not scenario["check_mode"] and params.get("auto_stop") is not None and live["status"] == "RUNNING" and not status_race
-                and lease_view(live.get("lease")) != lease_wanted(params["auto_stop"])):
-            violations.append("reported success with the lease %s, %s asked" % (lease_view(live.get("lease")), lease_wanted(params["auto_stop"])))
+        if (
+            not scenario["check_mode"]
+            and params.get("auto_stop") is not None
+            and live["status"] == "RUNNING"
+            and not status_race
+            and lease_view(live.get("lease")) != lease_wanted(params["auto_stop"])
+        ):
+            violations.append(
+                "reported success with the lease %s, %s asked"
+                % (lease_view(live.get("lease")), lease_wanted(params["auto_stop"]))
+            )
         if rerun is not None:
             problem = _rerun_problem(rerun)
             if problem:
@@ -741,7 +951,12 @@ def _check_existing(scenario, result, requests, world, rerun, violations):
     if live is not None:
         _check_untouched_settings(scenario, live, violations)
         # A running instance is left running, unless asked to stop it (or someone else stopped it).
-        if initial["status"] == "RUNNING" and params["state"] != "stopped" and not status_race and live["status"] in ("STOPPED", "STOPPING"):
+        if (
+            initial["status"] == "RUNNING"
+            and params["state"] != "stopped"
+            and not status_race
+            and live["status"] in ("STOPPED", "STOPPING")
+        ):
             violations.append("a running instance was left %s: %s" % (live["status"], (result.get("msg") or "")[:300]))
 
     # No write the task did not need.
@@ -769,8 +984,10 @@ def _check_untouched_settings(scenario, live, violations):
         if lease_now != lease_view(initial["lease"]):
             violations.append("the auto-stop lease changed from %s to %s" % (lease_view(initial["lease"]), lease_now))
     elif lease_now not in (lease_view(initial["lease"]), lease_wanted(params["auto_stop"])):
-        violations.append("the auto-stop lease became %s: neither %s nor the asked %s"
-                          % (lease_now, lease_view(initial["lease"]), lease_wanted(params["auto_stop"])))
+        violations.append(
+            "the auto-stop lease became %s: neither %s nor the asked %s"
+            % (lease_now, lease_view(initial["lease"]), lease_wanted(params["auto_stop"]))
+        )
     now = tags_of(live)
     if params.get("tags") is None:
         if now != initial["tags"]:
@@ -779,8 +996,10 @@ def _check_untouched_settings(scenario, live, violations):
         wanted = tags_wanted(initial["tags"], params["tags"], params.get("purge_tags", True))
         for key in set(now) | set(initial["tags"]) | set(wanted):
             if now.get(key) not in (initial["tags"].get(key), wanted.get(key)):
-                violations.append("the tag %s became %r: neither %r nor the asked %r"
-                                  % (key, now.get(key), initial["tags"].get(key), wanted.get(key)))
+                violations.append(
+                    "the tag %s became %r: neither %r nor the asked %r"
+                    % (key, now.get(key), initial["tags"].get(key), wanted.get(key))
+                )
 
 
 def _check_create(scenario, result, requests, world, rerun, violations):
@@ -792,7 +1011,10 @@ def _check_create(scenario, result, requests, world, rerun, violations):
     sent = _sent(requests)
     if scenario["check_mode"] or plan is None:
         if named:
-            violations.append("an instance was created %s" % ("in check mode" if scenario["check_mode"] else "where the spec calls for a refusal"))
+            violations.append(
+                "an instance was created %s"
+                % ("in check mode" if scenario["check_mode"] else "where the spec calls for a refusal")
+            )
         if not failed and scenario["check_mode"] and result.get("actions") != (plan or []):
             violations.append("check mode announced %s, the plan is %s" % (result.get("actions"), plan))
         if plan is None and not failed:
@@ -821,7 +1043,9 @@ def _check_create(scenario, result, requests, world, rerun, violations):
                 # The task returns after the create call: the instance may still be creating, or have failed since.
                 want = ("CREATING", "CREATE_FAILED") if scenario.get("create_failed") else ("CREATING", "RUNNING")
             if world["status_at_end"] not in want:
-                violations.append("reported success with status %s, %s wanted" % (world["status_at_end"], " or ".join(want)))
+                violations.append(
+                    "reported success with status %s, %s wanted" % (world["status_at_end"], " or ".join(want))
+                )
             if result.get("actions") != plan:
                 violations.append("reported actions %s, the plan is %s" % (result.get("actions"), plan))
         if rerun is not None:
@@ -854,7 +1078,11 @@ def _check_delete(scenario, result, requests, world, rerun, violations):
     if scenario["check_mode"]:
         if not failed and result.get("actions") != plan:
             violations.append("check mode announced %s, the plan is %s" % (result.get("actions"), plan))
-        if live is None and not initial["gone"] and not any(f["kind"] == "deleted_by_other" and f["hits"] for f in faults):
+        if (
+            live is None
+            and not initial["gone"]
+            and not any(f["kind"] == "deleted_by_other" and f["hits"] for f in faults)
+        ):
             violations.append("the instance is gone after a run in check mode")
     elif not failed:
         if params["wait"] and live is not None:
@@ -888,10 +1116,17 @@ def _retry_after(record, scenario):
 # ---- one scenario -------------------------------------------------------------------------------------
 def _projection(instance):
     """What the task must not change of an instance it does not address."""
-    return {"name": instance["name"], "status": instance["status"], "description": instance.get("description"),
-            "flavor": instance["flavor"], "image": instance["image"]["id"], "capacity": instance["volume"]["capacity"],
-            "tags": tags_of(instance), "lease": lease_view(instance.get("lease")),
-            "endpoints": sorted(json.dumps(ep, sort_keys=True) for ep in instance["endpoints"])}
+    return {
+        "name": instance["name"],
+        "status": instance["status"],
+        "description": instance.get("description"),
+        "flavor": instance["flavor"],
+        "image": instance["image"]["id"],
+        "capacity": instance["volume"]["capacity"],
+        "tags": tags_of(instance),
+        "lease": lease_view(instance.get("lease")),
+        "endpoints": sorted(json.dumps(ep, sort_keys=True) for ep in instance["endpoints"]),
+    }
 
 
 def _live(sim, notebook_id):
@@ -916,10 +1151,18 @@ def _settle(sim, name, limit=5.0):
 
 def _add_instance(sim, initial):
     status = initial["status"]
-    notebook = sim.add_notebook(name=initial["name"], status="STOPPED", flavor=initial["flavor"], image_id=initial["image_id"],
-                                capacity=initial["capacity"], description=initial["description"], endpoints=initial["endpoints"],
-                                token=initial["token"], lease=initial["lease"],
-                                tags=[{"key": k, "value": v} for k, v in sorted(initial["tags"].items())])
+    notebook = sim.add_notebook(
+        name=initial["name"],
+        status="STOPPED",
+        flavor=initial["flavor"],
+        image_id=initial["image_id"],
+        capacity=initial["capacity"],
+        description=initial["description"],
+        endpoints=initial["endpoints"],
+        token=initial["token"],
+        lease=initial["lease"],
+        tags=[{"key": k, "value": v} for k, v in sorted(initial["tags"].items())],
+    )
     if status == "ERROR":
         sim.set_status(notebook["id"], "ERROR", fail_reason="injected: host failure")
     elif status != "STOPPED":
@@ -937,8 +1180,13 @@ def scenario_kinds(scenario):
 def run_scenario(job):
     scenario, collections_path, use_playbook = job
     initial, kind = scenario["initial"], scenario["operation"]
-    sim = Simulator(secret_key=SECRET_KEY, security_token=SECURITY_TOKEN if scenario["auth"] == "aksk_token" else None,
-                    auth_tokens=(IAM_TOKEN,), transition_seconds=TRANSITION_SECONDS, endpoint_spelling=scenario["spelling"])
+    sim = Simulator(
+        secret_key=SECRET_KEY,
+        security_token=SECURITY_TOKEN if scenario["auth"] == "aksk_token" else None,
+        auth_tokens=(IAM_TOKEN,),
+        transition_seconds=TRANSITION_SECONDS,
+        endpoint_spelling=scenario["spelling"],
+    )
     sim.start()
     try:
         target_id = None
@@ -948,8 +1196,11 @@ def run_scenario(job):
             target_id = _add_instance(sim, initial)
         # Another instance with a similar name, so a lookup by name has to filter exactly; it has tags and auto-stop
         # on, so that a change to it shows.
-        decoy = sim.add_notebook(name=initial["name"] + "-old", tags=[{"key": "keep", "value": "me"}],
-                                 lease={"enable": True, "duration": 10800000, "type": "IDLE"})
+        decoy = sim.add_notebook(
+            name=initial["name"] + "-old",
+            tags=[{"key": "keep", "value": "me"}],
+            lease={"enable": True, "duration": 10800000, "type": "IDLE"},
+        )
         others = {decoy["id"]}
         before = {decoy["id"]: _projection(sim.notebook(decoy["id"]))}
         if scenario.get("create_failed"):
@@ -967,37 +1218,72 @@ def run_scenario(job):
         requests = sim.requests
         named = _named(sim, initial["name"])
         # The stored instance holds the endpoints in both spellings, whichever one the answers use.
-        live = (named[0] if len(named) == 1 else None) if kind == "create" else (_live(sim, target_id) if target_id else None)
-        world = {"live": live, "named": named, "others": others, "target_id": target_id,
-                 "status_at_end": live["status"] if live else None,
-                 "untouched": [(initial["name"] + "-old", before[decoy["id"]], _projection(sim.notebook(decoy["id"])))]}
+        live = (
+            (named[0] if len(named) == 1 else None)
+            if kind == "create"
+            else (_live(sim, target_id) if target_id else None)
+        )
+        world = {
+            "live": live,
+            "named": named,
+            "others": others,
+            "target_id": target_id,
+            "status_at_end": live["status"] if live else None,
+            "untouched": [(initial["name"] + "-old", before[decoy["id"]], _projection(sim.notebook(decoy["id"])))],
+        }
         rerun = None
         result = outcome["result"] or {}
         # Without wait, a create or delete that fails later leaves a failed instance: a rerun is then right to fail.
-        failed_later = (scenario.get("create_failed") or scenario.get("delete_failed")) and not scenario["params"].get("wait", True)
-        if (not result.get("failed") and outcome["rc"] is not None and not scenario["check_mode"]
-                and not scenario["params"].get("force_update_hooks") and not failed_later):
+        failed_later = (scenario.get("create_failed") or scenario.get("delete_failed")) and not scenario["params"].get(
+            "wait", True
+        )
+        if (
+            not result.get("failed")
+            and outcome["rc"] is not None
+            and not scenario["check_mode"]
+            and not scenario["params"].get("force_update_hooks")
+            and not failed_later
+        ):
             sim.clear_faults()
             if kind == "create":
                 _settle(sim, initial["name"])  # a rerun of a create without wait comes once the instance runs
             sim.clear_requests()
             rerun = run_module(collections_path, args)
             rerun["requests"] = len(sim.requests)
-            if (rerun["result"] or {}).get("changed") and any(f["kind"] == "race" and f["hits"] for f in scenario["faults"]):
+            if (rerun["result"] or {}).get("changed") and any(
+                f["kind"] == "race" and f["hits"] for f in scenario["faults"]
+            ):
                 # Someone else changed a requested field after the task read it: the rerun puts it back, the next is a no-op.
                 sim.clear_requests()
                 rerun = run_module(collections_path, args)
                 rerun["requests"] = len(sim.requests)
             world["named"] = named if len(named) > len(_named(sim, initial["name"])) else _named(sim, initial["name"])
         verdict, violations = check(scenario, outcome, requests, world, rerun)
-        return {"index": scenario["index"], "operation": kind, "kinds": scenario_kinds(scenario),
-                "verdict": verdict, "violations": violations, "seconds": outcome["seconds"], "playbook": use_playbook,
-                "msg": (result.get("msg") or "")[:400], "actions": result.get("actions"),
-                "faults": [{k: v for k, v in f.items() if k not in ("method", "path")} for f in scenario["faults"]]}
+        return {
+            "index": scenario["index"],
+            "operation": kind,
+            "kinds": scenario_kinds(scenario),
+            "verdict": verdict,
+            "violations": violations,
+            "seconds": outcome["seconds"],
+            "playbook": use_playbook,
+            "msg": (result.get("msg") or "")[:400],
+            "actions": result.get("actions"),
+            "faults": [{k: v for k, v in f.items() if k not in ("method", "path")} for f in scenario["faults"]],
+        }
     except Exception as error:  # pylint: disable=broad-exception-caught
-        return {"index": scenario["index"], "operation": kind, "kinds": scenario_kinds(scenario),
-                "verdict": "broken", "violations": ["the sweep itself failed: %s: %s" % (type(error).__name__, error)], "seconds": 0,
-                "playbook": use_playbook, "msg": "", "actions": None, "faults": scenario["faults"]}
+        return {
+            "index": scenario["index"],
+            "operation": kind,
+            "kinds": scenario_kinds(scenario),
+            "verdict": "broken",
+            "violations": ["the sweep itself failed: %s: %s" % (type(error).__name__, error)],
+            "seconds": 0,
+            "playbook": use_playbook,
+            "msg": "",
+            "actions": None,
+            "faults": scenario["faults"],
+        }
     finally:
         sim.stop()
 
@@ -1015,25 +1301,32 @@ def _tally(results, groups, key):
 
 def summarize(results, seed, wall):
     return {
-        "seed": seed, "scenarios": len(results),
+        "seed": seed,
+        "scenarios": len(results),
         "converged": sum(item["verdict"] == "converged" for item in results),
         "failed_cleanly": sum(item["verdict"] == "failed" and not item["violations"] for item in results),
         "invariant_violations": sum(len(item["violations"]) for item in results),
         "scenarios_with_violations": sum(bool(item["violations"]) for item in results),
         "through_ansible_playbook": sum(item["playbook"] for item in results),
         "wall_seconds": round(wall, 1),
-        "per_operation": _tally(results, sorted(set(OPERATIONS), key=OPERATIONS.index), lambda item: [item["operation"]]),
+        "per_operation": _tally(
+            results, sorted(set(OPERATIONS), key=OPERATIONS.index), lambda item: [item["operation"]]
+        ),
         "per_fault_kind": _tally(results, ALL_KINDS, lambda item: item["kinds"]),
     }
 
 
 def render(summary, results):
-    lines = ["Fault sweep of hwcloud.modelarts.notebook_instance (seed %s)" % summary["seed"],
-             "scenarios:            %d (%d through ansible-playbook)" % (summary["scenarios"], summary["through_ansible_playbook"]),
-             "converged:            %d" % summary["converged"],
-             "failed cleanly:       %d" % summary["failed_cleanly"],
-             "invariant violations: %d (in %d scenarios)" % (summary["invariant_violations"], summary["scenarios_with_violations"]),
-             "wall time:            %.1f s" % summary["wall_seconds"]]
+    lines = [
+        "Fault sweep of hwcloud.modelarts.notebook_instance (seed %s)" % summary["seed"],
+        "scenarios:            %d (%d through ansible-playbook)"
+        % (summary["scenarios"], summary["through_ansible_playbook"]),
+        "converged:            %d" % summary["converged"],
+        "failed cleanly:       %d" % summary["failed_cleanly"],
+        "invariant violations: %d (in %d scenarios)"
+        % (summary["invariant_violations"], summary["scenarios_with_violations"]),
+        "wall time:            %.1f s" % summary["wall_seconds"],
+    ]
     for title, table in (("operation", summary["per_operation"]), ("fault kind", summary["per_fault_kind"])):
         lines += ["", "%-18s %9s %9s %9s %10s" % (title, "scenarios", "converged", "failed", "violations")]
         for group, counts in table.items():
@@ -1041,7 +1334,10 @@ def render(summary, results):
             lines.append("%-18s %9d %9d %9d %10d" % tuple([group] + figures))
     for item in results:
         for violation in item["violations"]:
-            lines.append("VIOLATION scenario %d (%s: %s): %s" % (item["index"], item["operation"], ", ".join(item["kinds"]), violation))
+            lines.append(
+                "VIOLATION scenario %d (%s: %s): %s"
+                % (item["index"], item["operation"], ", ".join(item["kinds"]), violation)
+            )
     return "\n".join(lines)
 
 
@@ -1054,20 +1350,40 @@ def main(argv=None):
     parser.add_argument("--scenarios", type=int, default=300)
     parser.add_argument("--seed", default="20260401")
     parser.add_argument("--workers", type=int, default=2, help="parallel scenarios, at most 2")
-    parser.add_argument("--playbook", type=int, default=0, metavar="N",
-                        help="run every N-th scenario through ansible-playbook -vvvv (0: none)")
-    parser.add_argument("--collections-path", default=default_collections_path(),
-                        help="where hwcloud.modelarts is installed (make install); default build/collections")
-    parser.add_argument("--report", help="write the figures and every scenario's outcome here as JSON (and a .txt beside it)")
-    parser.add_argument("--only", type=int, action="append", help="run this scenario index only (repeatable), to reproduce one")
-    parser.add_argument("--time-limit", type=float, default=1800, help="stop starting scenarios after this many seconds")
+    parser.add_argument(
+        "--playbook",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run every N-th scenario through ansible-playbook -vvvv (0: none)",
+    )
+    parser.add_argument(
+        "--collections-path",
+        default=default_collections_path(),
+        help="where hwcloud.modelarts is installed (make install); default build/collections",
+    )
+    parser.add_argument(
+        "--report", help="write the figures and every scenario's outcome here as JSON (and a .txt beside it)"
+    )
+    parser.add_argument(
+        "--only", type=int, action="append", help="run this scenario index only (repeatable), to reproduce one"
+    )
+    parser.add_argument(
+        "--time-limit", type=float, default=1800, help="stop starting scenarios after this many seconds"
+    )
     args = parser.parse_args(argv)
     module = os.path.join(args.collections_path, "ansible_collections", "hwcloud", "modelarts", "plugins", "modules")
     if not os.path.isdir(module):
         parser.error("hwcloud.modelarts is not installed in %s: run make install first" % args.collections_path)
     indexes = args.only or list(range(args.scenarios))
-    jobs = [(make_scenario(args.seed, i), args.collections_path, bool(args.playbook) and i % args.playbook == args.playbook - 1)
-            for i in indexes]
+    jobs = [
+        (
+            make_scenario(args.seed, i),
+            args.collections_path,
+            bool(args.playbook) and i % args.playbook == args.playbook - 1,
+        )
+        for i in indexes
+    ]
     started = time.time()
     results = []
     with multiprocessing.get_context("spawn").Pool(max(1, min(args.workers, 2))) as pool:

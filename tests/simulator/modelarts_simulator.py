@@ -31,8 +31,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 # DEFAULT_FLAVORS and DEFAULT_IMAGES are re-exported: the tests import them from here.
-from modelarts_catalog import (DEFAULT_FLAVORS, DEFAULT_IMAGES, FLAVOR_CATALOG, FLAVOR_CATEGORIES, FLAVOR_TYPES,  # noqa: F401  pylint: disable=unused-import
-                               IMAGE_CATALOG, IMAGE_SERVICE_TYPES, IMAGE_TYPES, INSTANCE_IMAGE_KEYS, image_details, normalize_flavor)
+from modelarts_catalog import (  # noqa: F401  pylint: disable=unused-import
+    DEFAULT_FLAVORS,
+    DEFAULT_IMAGES,
+    FLAVOR_CATALOG,
+    FLAVOR_CATEGORIES,
+    FLAVOR_TYPES,
+    IMAGE_CATALOG,
+    IMAGE_SERVICE_TYPES,
+    IMAGE_TYPES,
+    INSTANCE_IMAGE_KEYS,
+    image_details,
+    normalize_flavor,
+)
 
 DEFAULT_PROJECT_ID = "0123456789abcdef0123456789abcdef"
 DEFAULT_ACCESS_KEY = "AKSIMULATOR0000000001"
@@ -63,19 +74,51 @@ SDK_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 
 UPDATE_FIELDS = {
     # field: accepted JSON type(s); the last five are newer SDK fields, accepted and kept aside.
-    "name": str, "description": str, "flavor": str, "image_id": str, "storage_new_size": int,
-    "endpoints": list, "hooks": dict,
-    "custom_spec": dict, "affinity": dict, "dew_secret_name": str, "data_volumes": list, "public_network_config": dict,
+    "name": str,
+    "description": str,
+    "flavor": str,
+    "image_id": str,
+    "storage_new_size": int,
+    "endpoints": list,
+    "hooks": dict,
+    "custom_spec": dict,
+    "affinity": dict,
+    "dew_secret_name": str,
+    "data_volumes": list,
+    "public_network_config": dict,
 }
 CREATE_FIELDS = {
     # field: accepted JSON type(s) of the create body (NotebookCreateRequest); tags are not part of it.
-    "name": str, "description": str, "flavor": str, "image_id": str, "volume": dict, "feature": str, "workspace_id": str,
-    "pool_id": str, "endpoints": list, "hooks": dict, "lease": dict, "duration": int,
-    "affinity": dict, "data_volumes": list, "custom_spec": dict, "public_network_config": dict, "run_user": dict, "user_vpc": dict,
+    "name": str,
+    "description": str,
+    "flavor": str,
+    "image_id": str,
+    "volume": dict,
+    "feature": str,
+    "workspace_id": str,
+    "pool_id": str,
+    "endpoints": list,
+    "hooks": dict,
+    "lease": dict,
+    "duration": int,
+    "affinity": dict,
+    "data_volumes": list,
+    "custom_spec": dict,
+    "public_network_config": dict,
+    "run_user": dict,
+    "user_vpc": dict,
 }
 CREATE_REQUIRED = ("name", "flavor", "image_id", "volume")
-VOLUME_FIELDS = {"category": str, "ownership": str, "capacity": int, "id": str, "uri": str, "mount_path": str, "read_only": bool,
-                 "dew_secret_name": str}
+VOLUME_FIELDS = {
+    "category": str,
+    "ownership": str,
+    "capacity": int,
+    "id": str,
+    "uri": str,
+    "mount_path": str,
+    "read_only": bool,
+    "dew_secret_name": str,
+}
 VOLUME_CATEGORIES = ("EVS", "EFS", "OBS", "OBSFS")
 VOLUME_OWNERSHIPS = ("MANAGED", "DEDICATED")
 DEFAULT_CAPACITY = 5
@@ -85,7 +128,13 @@ LEASE_FIELDS = {"duration": int, "type": str}
 MAX_TAGS = 20
 TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 255
-ENDPOINT_FIELDS = {"dev_service": str, "service": str, "allowed_access_ips": list, "ssh_keys": list, "key_pair_names": list}
+ENDPOINT_FIELDS = {
+    "dev_service": str,
+    "service": str,
+    "allowed_access_ips": list,
+    "ssh_keys": list,
+    "key_pair_names": list,
+}
 HOOK_CONFIG_FIELDS = ("script", "type", "mode")
 
 # How an answer names an endpoint's service and SSH key pairs: the seed's dev_service + ssh_keys, the SDK's
@@ -162,7 +211,7 @@ class RecordedRequest:
         self.request_id = None
         self.notebook_id = None
         self.applied = False  # the request changed the store (a successful write), whatever was answered
-        self.fault = None     # id of the injected fault that answered it
+        self.fault = None  # id of the injected fault that answered it
         self.time = time.time()
 
     def __repr__(self):
@@ -170,10 +219,19 @@ class RecordedRequest:
 
     def to_dict(self):
         return {
-            "method": self.method, "path": self.path, "query": self.query, "headers": dict(self.headers),
-            "body": self.body, "raw_body": self.raw_body.decode("utf-8", "replace"), "status": self.status,
-            "response": self.response, "request_id": self.request_id, "notebook_id": self.notebook_id,
-            "applied": self.applied, "fault": self.fault, "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": dict(self.headers),
+            "body": self.body,
+            "raw_body": self.raw_body.decode("utf-8", "replace"),
+            "status": self.status,
+            "response": self.response,
+            "request_id": self.request_id,
+            "notebook_id": self.notebook_id,
+            "applied": self.applied,
+            "fault": self.fault,
+            "time": self.time,
         }
 
 
@@ -182,8 +240,23 @@ class Fault:
 
     # pylint: disable=too-many-instance-attributes
 
-    def __init__(self, method=None, path=None, count=1, status=503, body=None, headers=None, delay=0.0,
-                 drop=False, apply=False, transition_result=None, fail_reason=None, modify=None, echo=False, skip=0):
+    def __init__(
+        self,
+        method=None,
+        path=None,
+        count=1,
+        status=503,
+        body=None,
+        headers=None,
+        delay=0.0,
+        drop=False,
+        apply=False,
+        transition_result=None,
+        fail_reason=None,
+        modify=None,
+        echo=False,
+        skip=0,
+    ):
         if transition_result is not None and transition_result not in FAILED | STABLE:
             raise ValueError("transition_result must be a status such as ERROR or START_FAILED")
         self.id = uuid.uuid4().hex[:12]
@@ -220,9 +293,16 @@ class Fault:
         if body is None:
             body = _default_fault_body(self.status)
         if self.echo and record is not None:
-            body = {"error_code": "APIGW.0101", "error_msg": "Rejected request: headers %s, body %s" % (
-                json.dumps({k: record.headers.get(k) for k in ("Authorization", "X-Auth-Token", "X-Security-Token")}),
-                record.raw_body.decode("utf-8", "replace"))}
+            body = {
+                "error_code": "APIGW.0101",
+                "error_msg": "Rejected request: headers %s, body %s"
+                % (
+                    json.dumps(
+                        {k: record.headers.get(k) for k in ("Authorization", "X-Auth-Token", "X-Security-Token")}
+                    ),
+                    record.raw_body.decode("utf-8", "replace"),
+                ),
+            }
         if isinstance(body, (dict, list)):
             raw = json.dumps(body).encode("utf-8")
         elif isinstance(body, str):
@@ -235,10 +315,24 @@ class Fault:
         body = self.body
         if isinstance(body, bytes):
             body = body.decode("utf-8", "replace")
-        return {"id": self.id, "method": self.method, "path": self.path, "remaining": self.remaining, "status": self.status,
-                "body": body, "headers": self.headers, "delay": self.delay, "drop": self.drop, "apply": self.apply,
-                "transition_result": self.transition_result, "fail_reason": self.fail_reason, "modify": self.modify,
-                "echo": self.echo, "skip": self.skip, "hits": self.hits}
+        return {
+            "id": self.id,
+            "method": self.method,
+            "path": self.path,
+            "remaining": self.remaining,
+            "status": self.status,
+            "body": body,
+            "headers": self.headers,
+            "delay": self.delay,
+            "drop": self.drop,
+            "apply": self.apply,
+            "transition_result": self.transition_result,
+            "fail_reason": self.fail_reason,
+            "modify": self.modify,
+            "echo": self.echo,
+            "skip": self.skip,
+            "hits": self.hits,
+        }
 
 
 def _default_fault_body(status):
@@ -262,7 +356,9 @@ class SignatureVerifier:
 
     ALGORITHM = "SDK-HMAC-SHA256"
     MAX_SKEW_SECONDS = 15 * 60
-    _AUTH_RE = re.compile(r"^\s*(?P<alg>\S+)\s+Access=(?P<ak>[^,\s]+)\s*,\s*SignedHeaders=(?P<sh>[^,\s]+)\s*,\s*Signature=(?P<sig>[0-9A-Fa-f]+)\s*$")
+    _AUTH_RE = re.compile(
+        r"^\s*(?P<alg>\S+)\s+Access=(?P<ak>[^,\s]+)\s*,\s*SignedHeaders=(?P<sh>[^,\s]+)\s*,\s*Signature=(?P<sig>[0-9A-Fa-f]+)\s*$"
+    )
 
     def __init__(self, access_key, secret_key, security_token=None, auth_tokens=(), clock=time.time):
         self.access_key = access_key
@@ -289,8 +385,16 @@ class SignatureVerifier:
     @classmethod
     def canonical_request(cls, method, path, raw_query, headers, signed_headers, body):
         canonical_headers = "".join("%s:%s\n" % (name, headers.get(name, "").strip()) for name in signed_headers)
-        return "\n".join((method.upper(), cls.canonical_uri(path), cls.canonical_query(raw_query), canonical_headers,
-                          ";".join(signed_headers), hashlib.sha256(body or b"").hexdigest()))
+        return "\n".join(
+            (
+                method.upper(),
+                cls.canonical_uri(path),
+                cls.canonical_query(raw_query),
+                canonical_headers,
+                ";".join(signed_headers),
+                hashlib.sha256(body or b"").hexdigest(),
+            )
+        )
 
     @classmethod
     def string_to_sign(cls, sdk_date, canonical_request):
@@ -325,7 +429,9 @@ class SignatureVerifier:
         if signed != [name.lower() for name in signed] or any(name not in headers for name in signed):
             raise self._reject("a signed header is missing from the request")
         try:
-            sent = datetime.datetime.strptime(headers["x-sdk-date"], SDK_DATE_FORMAT).replace(tzinfo=datetime.timezone.utc)
+            sent = datetime.datetime.strptime(headers["x-sdk-date"], SDK_DATE_FORMAT).replace(
+                tzinfo=datetime.timezone.utc
+            )
         except ValueError:
             raise self._reject("X-Sdk-Date is not YYYYMMDDTHHMMSSZ") from None
         if abs(self.clock() - sent.timestamp()) > self.MAX_SKEW_SECONDS:
@@ -352,8 +458,14 @@ class SignatureVerifier:
 
 def _endpoint(service, uri, allowed_access_ips=(), ssh_keys=()):
     # Stored in both spellings; NotebookStore.view answers the configured one.
-    return {"dev_service": service, "service": service, "uri": uri, "allowed_access_ips": list(allowed_access_ips),
-            "ssh_keys": list(ssh_keys), "key_pair_names": list(ssh_keys)}
+    return {
+        "dev_service": service,
+        "service": service,
+        "uri": uri,
+        "allowed_access_ips": list(allowed_access_ips),
+        "ssh_keys": list(ssh_keys),
+        "key_pair_names": list(ssh_keys),
+    }
 
 
 def _property_error(msg):
@@ -375,8 +487,10 @@ def lease_settings(duration, lease_type, where="duration"):
     if duration == NO_LEASE:
         return {"enable": False, "type": lease_type}
     if not MIN_LEASE_MS <= duration <= MAX_LEASE_MS:
-        raise _property_error("The value of %s must be -1 (no auto-stop) or %d to %d ms (1 to 72 hours), not %d."
-                              % (where, MIN_LEASE_MS, MAX_LEASE_MS, duration))
+        raise _property_error(
+            "The value of %s must be -1 (no auto-stop) or %d to %d ms (1 to 72 hours), not %d."
+            % (where, MIN_LEASE_MS, MAX_LEASE_MS, duration)
+        )
     return {"duration": duration, "enable": True, "type": lease_type}
 
 
@@ -415,7 +529,7 @@ def _sorted(items, order):
 def _page(items, limit, offset, field):
     """The paging envelope {current, pages, size, total, <field>} of the flavors and images calls."""
     total = len(items)
-    page = items[offset:offset + limit] if limit else items[offset:]
+    page = items[offset : offset + limit] if limit else items[offset:]
     pages = math.ceil(total / limit) if limit else (1 if total else 0)
     return {"current": offset // limit if limit else 0, "pages": pages, "size": len(page), "total": total, field: page}
 
@@ -429,8 +543,15 @@ class NotebookStore:
 
     # pylint: disable=too-many-instance-attributes
 
-    def __init__(self, project_id, flavors=None, images=None, transition_seconds=0.0, clock=time.monotonic,
-                 endpoint_spelling="both"):
+    def __init__(
+        self,
+        project_id,
+        flavors=None,
+        images=None,
+        transition_seconds=0.0,
+        clock=time.monotonic,
+        endpoint_spelling="both",
+    ):
         # pylint: disable=too-many-arguments
         self.project_id = project_id
         self._endpoint_spelling = None
@@ -441,7 +562,13 @@ class NotebookStore:
         self.image_catalog = {}
         for image_id, image in (IMAGE_CATALOG if images is None else images).items():
             image = dict(image)
-            for key, default in (("name", image_id), ("swr_path", ""), ("tag", "latest"), ("type", "DEDICATED"), ("arch", "x86_64")):
+            for key, default in (
+                ("name", image_id),
+                ("swr_path", ""),
+                ("tag", "latest"),
+                ("type", "DEDICATED"),
+                ("arch", "x86_64"),
+            ):
                 image.setdefault(key, default)
             self.image_catalog[image_id] = image_details(image_id, image)
             self.images[image_id] = {key: self.image_catalog[image_id][key] for key in INSTANCE_IMAGE_KEYS}
@@ -493,14 +620,30 @@ class NotebookStore:
                 self._notebooks.pop(nb["id"], None)
         return nb
 
-    _PROGRESS = {"CREATING": (1, "Creating"), "STARTING": (2, "Starting"), "STOPPING": (4, "Stopping"), "DELETING": (5, "Deleting")}
+    _PROGRESS = {
+        "CREATING": (1, "Creating"),
+        "STARTING": (2, "Starting"),
+        "STOPPING": (4, "Stopping"),
+        "DELETING": (5, "Deleting"),
+    }
 
     def _begin(self, nb, status, target, delay=None):
         nb["status"] = status
         result = nb.pop("_next_result", None)
-        nb["_pending"] = {"to": target, "at": self.clock() + (self._delay(nb) if delay is None else float(delay)), "result": result}
+        nb["_pending"] = {
+            "to": target,
+            "at": self.clock() + (self._delay(nb) if delay is None else float(delay)),
+            "result": result,
+        }
         step, verb = self._PROGRESS.get(status, (2, "Starting") if target == "RUNNING" else (4, "Stopping"))
-        nb["action_progress"] = [{"notebook_id": nb["id"], "status": "PROCESSING", "step": step, "step_description": "%s the instance" % verb}]
+        nb["action_progress"] = [
+            {
+                "notebook_id": nb["id"],
+                "status": "PROCESSING",
+                "step": step,
+                "step_description": "%s the instance" % verb,
+            }
+        ]
         nb["lease"]["update_at"] = _now_ms()
         return nb  # not settled here: even a zero delay shows the transitional status in the answer of a write
 
@@ -519,8 +662,24 @@ class NotebookStore:
         return "192.168.0.%d:%d" % (octet, 22 if service == "SSH" else 8888)
 
     # ---- instances -----------------------------------------------------------------------------
-    def add(self, name=None, status="STOPPED", flavor=None, image_id=None, capacity=5, description="", endpoints=None,
-            fail_reason=None, transition_seconds=None, hooks=None, id=None, token=None, feature="NOTEBOOK", lease=None, tags=None):
+    def add(
+        self,
+        name=None,
+        status="STOPPED",
+        flavor=None,
+        image_id=None,
+        capacity=5,
+        description="",
+        endpoints=None,
+        fail_reason=None,
+        transition_seconds=None,
+        hooks=None,
+        id=None,
+        token=None,
+        feature="NOTEBOOK",
+        lease=None,
+        tags=None,
+    ):
         # pylint: disable=redefined-builtin,too-many-arguments,too-many-locals
         if status not in STATUSES:
             raise ValueError("unknown status %r" % status)
@@ -535,24 +694,48 @@ class NotebookStore:
                 raise ValueError("notebook %s exists" % nb_id)
             self._seq += 1
             nb = {
-                "id": nb_id, "name": name or "notebook-%04d" % self._seq, "description": description, "status": status,
-                "flavor": flavor, "feature": feature, "fail_reason": fail_reason, "workspace_id": "0",
+                "id": nb_id,
+                "name": name or "notebook-%04d" % self._seq,
+                "description": description,
+                "status": status,
+                "flavor": flavor,
+                "feature": feature,
+                "fail_reason": fail_reason,
+                "workspace_id": "0",
                 "url": "https://authoring-modelarts.sim.example.com/%s/lab" % nb_id,
                 "token": token or secrets.token_hex(16),
                 "image": copy.deepcopy(self.images[image_id]),
-                "volume": {"category": "EVS", "ownership": "MANAGED", "capacity": int(capacity),
-                           "mount_path": "/home/ma-user/work/", "status": None},
+                "volume": {
+                    "category": "EVS",
+                    "ownership": "MANAGED",
+                    "capacity": int(capacity),
+                    "mount_path": "/home/ma-user/work/",
+                    "status": None,
+                },
                 "endpoints": [],
-                "lease": dict({"create_at": now, "duration": 3600000, "enable": False, "type": "TIMING", "update_at": now}, **(lease or {})),
-                "action_progress": [], "pool": {"id": "", "name": ""},
+                "lease": dict(
+                    {"create_at": now, "duration": 3600000, "enable": False, "type": "TIMING", "update_at": now},
+                    **(lease or {}),
+                ),
+                "action_progress": [],
+                "pool": {"id": "", "name": ""},
                 "tags": [{"key": t["key"], "value": t.get("value", "")} for t in (tags or [])],
-                "_hooks": copy.deepcopy(hooks), "_transition_seconds": transition_seconds, "_pending": None,
-                "_seq": self._seq, "_extra": {},
+                "_hooks": copy.deepcopy(hooks),
+                "_transition_seconds": transition_seconds,
+                "_pending": None,
+                "_seq": self._seq,
+                "_extra": {},
             }
             for ep in endpoints if endpoints is not None else [{"dev_service": "NOTEBOOK"}]:
                 service = ep.get("dev_service") or ep.get("service")
-                nb["endpoints"].append(_endpoint(service, ep.get("uri") or self._endpoint_uri(nb_id, service),
-                                                 ep.get("allowed_access_ips", ()), ep.get("ssh_keys", ep.get("key_pair_names", ()))))
+                nb["endpoints"].append(
+                    _endpoint(
+                        service,
+                        ep.get("uri") or self._endpoint_uri(nb_id, service),
+                        ep.get("allowed_access_ips", ()),
+                        ep.get("ssh_keys", ep.get("key_pair_names", ())),
+                    )
+                )
             if status in NATURAL_END:
                 self._begin(nb, status, NATURAL_END[status])
             self._notebooks[nb_id] = nb
@@ -604,10 +787,16 @@ class NotebookStore:
                 elif key == "status":
                     self.set_status(notebook_id, value, fields.get("fail_reason"))
                 elif key == "endpoints":
-                    nb["endpoints"] = [_endpoint(ep.get("dev_service") or ep.get("service"),
-                                                 ep.get("uri") or self._endpoint_uri(notebook_id, ep.get("dev_service") or ep.get("service")),
-                                                 ep.get("allowed_access_ips", ()), ep.get("ssh_keys", ep.get("key_pair_names", ())))
-                                       for ep in value]
+                    nb["endpoints"] = [
+                        _endpoint(
+                            ep.get("dev_service") or ep.get("service"),
+                            ep.get("uri")
+                            or self._endpoint_uri(notebook_id, ep.get("dev_service") or ep.get("service")),
+                            ep.get("allowed_access_ips", ()),
+                            ep.get("ssh_keys", ep.get("key_pair_names", ())),
+                        )
+                        for ep in value
+                    ]
                 elif key.startswith("_") or key in nb:
                     nb[key] = copy.deepcopy(value)
                 else:
@@ -667,10 +856,17 @@ class NotebookStore:
                 if sort_key == "update_at":
                     return (nb["lease"]["update_at"], nb["_seq"])
                 return (nb[sort_key], nb["_seq"])
+
             found.sort(key=key, reverse=sort_dir == "DESC")
-            page = [self.view(nb) for nb in found[offset:offset + limit]]
+            page = [self.view(nb) for nb in found[offset : offset + limit]]
         total = len(found)
-        return {"current": offset // limit, "data": page, "pages": math.ceil(total / limit), "size": len(page), "total": total}
+        return {
+            "current": offset // limit,
+            "data": page,
+            "pages": math.ceil(total / limit),
+            "size": len(page),
+            "total": total,
+        }
 
     def start(self, notebook_id, query):
         # Every start sets the lease anew: no duration is the service's default (1 hour, auto-stop on).
@@ -704,8 +900,12 @@ class NotebookStore:
         if nb["status"] == "FROZEN":
             raise ServiceError(400, "ModelArts.6326", "The instance is frozen.")
         if nb["status"] not in STABLE:
-            raise ServiceError(400, "ModelArts.6357", "Cannot %s the instance in status %s: another operation is running "
-                                                      "or the instance is already in the target state." % (operation, nb["status"]))
+            raise ServiceError(
+                400,
+                "ModelArts.6357",
+                "Cannot %s the instance in status %s: another operation is running "
+                "or the instance is already in the target state." % (operation, nb["status"]),
+            )
 
     # ---- flavors and images ------------------------------------------------------------------------
     @staticmethod
@@ -735,7 +935,10 @@ class NotebookStore:
                 continue
             if query.get("type") and flavor["_type"] != query["type"]:
                 continue
-            if query.get("flavor_type") and "ASCEND_" + str((flavor.get("ascend") or {}).get("type", "")).upper() != query["flavor_type"]:
+            if (
+                query.get("flavor_type")
+                and "ASCEND_" + str((flavor.get("ascend") or {}).get("type", "")).upper() != query["flavor_type"]
+            ):
                 continue
             found.append(flavor)
         return _page([self.flavor_view(f) for f in _sorted(found, order)], limit, offset, "flavors")
@@ -787,7 +990,9 @@ class NotebookStore:
                 raise ServiceError(400, "ModelArts.6326", "The instance is frozen.")
             if nb["status"] != "STOPPED":
                 field = next(iter(body), "instance")
-                raise ServiceError(400, "ModelArts.6347", "In status %s the parameter %s cannot be modified." % (nb["status"], field))
+                raise ServiceError(
+                    400, "ModelArts.6347", "In status %s the parameter %s cannot be modified." % (nb["status"], field)
+                )
             self._check_update_values(nb, body)
             self._apply_update(nb, body)
             return self.view(nb)
@@ -799,7 +1004,10 @@ class NotebookStore:
         else:
             ok = isinstance(value, expected)
         if not ok:
-            raise _bad_request("%s must be of type %s" % (where, {str: "string", int: "integer", list: "array", dict: "object"}[expected]))
+            raise _bad_request(
+                "%s must be of type %s"
+                % (where, {str: "string", int: "integer", list: "array", dict: "object"}[expected])
+            )
 
     def _check_update_syntax(self, body):
         if not isinstance(body, dict):
@@ -837,13 +1045,19 @@ class NotebookStore:
 
     def _check_update_values(self, nb, body):
         if "name" in body and not NAME_RE.match(body["name"]):
-            raise ServiceError(400, "ModelArts.6334", "The name must be 1 to 128 letters, digits, hyphens (-) or underscores (_).")
+            raise ServiceError(
+                400, "ModelArts.6334", "The name must be 1 to 128 letters, digits, hyphens (-) or underscores (_)."
+            )
         self._check_description(body)
         if "storage_new_size" in body:
             size = body["storage_new_size"]
             if size <= nb["volume"]["capacity"] or size > MAX_CAPACITY:
-                raise ServiceError(400, "ModelArts.6331", "The EVS size must be larger than the current %d GB and at most %d GB."
-                                   % (nb["volume"]["capacity"], MAX_CAPACITY))
+                raise ServiceError(
+                    400,
+                    "ModelArts.6331",
+                    "The EVS size must be larger than the current %d GB and at most %d GB."
+                    % (nb["volume"]["capacity"], MAX_CAPACITY),
+                )
         if "flavor" in body:
             flavor = self._flavor(body["flavor"])
             if flavor is None:
@@ -865,7 +1079,9 @@ class NotebookStore:
                 raise ServiceError(400, "ModelArts.6336", "The value of endpoints.dev_service must be NOTEBOOK or SSH.")
             ips = ep.get("allowed_access_ips", [])
             if len(ips) > MAX_ALLOWED_IPS:
-                raise ServiceError(400, "ModelArts.6336", "At most %d allowed_access_ips are supported." % MAX_ALLOWED_IPS)
+                raise ServiceError(
+                    400, "ModelArts.6336", "At most %d allowed_access_ips are supported." % MAX_ALLOWED_IPS
+                )
             for ip in ips:
                 try:
                     ipaddress.ip_address(ip)
@@ -879,25 +1095,35 @@ class NotebookStore:
         if "description" in body:
             desc = body["description"]
             if len(desc) > 512 or DESCRIPTION_FORBIDDEN & set(desc):
-                raise ServiceError(400, "ModelArts.6334", "The description must be at most 512 characters, without & < > \" /.")
+                raise ServiceError(
+                    400, "ModelArts.6334", 'The description must be at most 512 characters, without & < > " /.'
+                )
 
     @staticmethod
     def _check_hook(phase, config):
         hook_type = config.get("type", "SCRIPT")
         script = config.get("script", "")
         if hook_type not in ("COMMAND", "SCRIPT"):
-            raise ServiceError(400, "ModelArts.6336", "The value of hooks.container_hooks.%s.type must be COMMAND or SCRIPT." % phase)
+            raise ServiceError(
+                400, "ModelArts.6336", "The value of hooks.container_hooks.%s.type must be COMMAND or SCRIPT." % phase
+            )
         if config.get("mode", "ASYNC") not in ("BLOCK", "ASYNC"):
-            raise ServiceError(400, "ModelArts.6336", "The value of hooks.container_hooks.%s.mode must be BLOCK or ASYNC." % phase)
+            raise ServiceError(
+                400, "ModelArts.6336", "The value of hooks.container_hooks.%s.mode must be BLOCK or ASYNC." % phase
+            )
         if hook_type == "COMMAND":
             try:
                 ok = bool(script) and bool(base64.b64decode(script, validate=True))
             except (binascii.Error, ValueError):
                 ok = False
             if not ok:
-                raise ServiceError(400, "ModelArts.6336", "The COMMAND script of hooks.container_hooks.%s must be base64." % phase)
+                raise ServiceError(
+                    400, "ModelArts.6336", "The COMMAND script of hooks.container_hooks.%s must be base64." % phase
+                )
         elif not script.startswith("/"):
-            raise ServiceError(400, "ModelArts.6336", "The SCRIPT of hooks.container_hooks.%s must be an absolute path." % phase)
+            raise ServiceError(
+                400, "ModelArts.6336", "The SCRIPT of hooks.container_hooks.%s must be an absolute path." % phase
+            )
 
     def _apply_update(self, nb, body):
         for field in ("name", "description", "flavor"):
@@ -934,16 +1160,27 @@ class NotebookStore:
     def create(self, body):
         """POST: syntax (6400), required fields (6335), then the values; the new instance is CREATING."""
         self._check_create_syntax(body)
-        missing = [field for field in CREATE_REQUIRED if field not in body] or ([] if "category" in body["volume"] else ["volume.category"])
+        missing = [field for field in CREATE_REQUIRED if field not in body] or (
+            [] if "category" in body["volume"] else ["volume.category"]
+        )
         if missing:
             raise ServiceError(400, "ModelArts.6335", "The property %s is required." % missing[0])
         with self.lock:
             lease = self._check_create_values(body)
             volume = body["volume"]
-            nb = self.get(self.add(name=body["name"], status="STOPPED", flavor=body["flavor"], image_id=body["image_id"],
-                                   capacity=volume.get("capacity", DEFAULT_CAPACITY), description=body.get("description", ""),
-                                   endpoints=[{"dev_service": "NOTEBOOK"}], hooks=body.get("hooks"),
-                                   feature=body.get("feature", "NOTEBOOK"))["id"])
+            nb = self.get(
+                self.add(
+                    name=body["name"],
+                    status="STOPPED",
+                    flavor=body["flavor"],
+                    image_id=body["image_id"],
+                    capacity=volume.get("capacity", DEFAULT_CAPACITY),
+                    description=body.get("description", ""),
+                    endpoints=[{"dev_service": "NOTEBOOK"}],
+                    hooks=body.get("hooks"),
+                    feature=body.get("feature", "NOTEBOOK"),
+                )["id"]
+            )
             self._merge_endpoints(nb, body.get("endpoints", ()))
             nb["volume"].update(category=volume["category"], ownership=volume.get("ownership", "MANAGED"))
             if volume["category"] != "EVS":
@@ -968,7 +1205,10 @@ class NotebookStore:
             if field not in CREATE_FIELDS:
                 raise _bad_request("unknown field %r" % field)
             self._check_type(field, value, CREATE_FIELDS[field])
-        for where, fields, value in (("volume", VOLUME_FIELDS, body.get("volume")), ("lease", LEASE_FIELDS, body.get("lease"))):
+        for where, fields, value in (
+            ("volume", VOLUME_FIELDS, body.get("volume")),
+            ("lease", LEASE_FIELDS, body.get("lease")),
+        ):
             for key, item in (value or {}).items():
                 if key not in fields:
                     raise _bad_request("unknown field %s.%s" % (where, key))
@@ -979,8 +1219,11 @@ class NotebookStore:
         """The values of a create body, in the service's order; returns the lease to set."""
         # pylint: disable=too-many-branches
         if not NAME_RE.match(body["name"]):
-            raise ServiceError(400, "ModelArts.6334", "The name must be 1 to 128 letters, digits, hyphens (-), underscores (_) "
-                                                      "or Chinese characters.")
+            raise ServiceError(
+                400,
+                "ModelArts.6334",
+                "The name must be 1 to 128 letters, digits, hyphens (-), underscores (_) or Chinese characters.",
+            )
         self._check_description(body)
         feature = body.get("feature", "NOTEBOOK")
         if feature not in NOTEBOOK_FEATURES:
@@ -995,7 +1238,9 @@ class NotebookStore:
         if flavor["feature"] != feature:
             raise _property_error("The flavor %s is not a %s flavor." % (body["flavor"], feature))
         if flavor["_type"] == "DEDICATED" and not body.get("pool_id"):
-            raise ServiceError(400, "ModelArts.6335", "The property pool_id is required with the dedicated flavor %s." % body["flavor"])
+            raise ServiceError(
+                400, "ModelArts.6335", "The property pool_id is required with the dedicated flavor %s." % body["flavor"]
+            )
         if body["image_id"] not in self.images:
             raise ServiceError(400, "ModelArts.6797", "The image %s is not found." % body["image_id"])
         volume = body["volume"]
@@ -1007,7 +1252,9 @@ class NotebookStore:
         if ownership == "DEDICATED" and volume["category"] != "EFS":
             raise _property_error("A DEDICATED volume must be EFS.")
         if ownership == "DEDICATED" and not (volume.get("id") or volume.get("uri")):
-            raise ServiceError(400, "ModelArts.6335", "The property volume.id or volume.uri of the dedicated EFS is required.")
+            raise ServiceError(
+                400, "ModelArts.6335", "The property volume.id or volume.uri of the dedicated EFS is required."
+            )
         if volume["category"] == "EVS" and not 1 <= volume.get("capacity", DEFAULT_CAPACITY) <= MAX_CAPACITY:
             raise ServiceError(400, "ModelArts.6331", "The EVS size must be 1 to %d GB." % MAX_CAPACITY)
         self._check_endpoints_hooks_values(body)
@@ -1019,8 +1266,11 @@ class NotebookStore:
         with self.lock:
             nb = self.get(notebook_id)
             if nb["status"] not in STABLE | FAILED:
-                raise ServiceError(400, "ModelArts.6357", "Cannot delete the instance in status %s: another operation is running."
-                                   % nb["status"])
+                raise ServiceError(
+                    400,
+                    "ModelArts.6357",
+                    "Cannot delete the instance in status %s: another operation is running." % nb["status"],
+                )
             self._begin(nb, "DELETING", "DELETED")
             nb["_pending"]["remove"] = True  # a deletion that ends well takes the instance away: GET answers 6309
             return self.view(nb)
@@ -1051,8 +1301,11 @@ class NotebookStore:
             if nb["status"] == "FROZEN":
                 raise ServiceError(400, "ModelArts.6326", "The instance is frozen.")
             if nb["status"] != "RUNNING":
-                raise ServiceError(400, "ModelArts.6357", "Cannot renew the lease of the instance in status %s: it is not running."
-                                   % nb["status"])
+                raise ServiceError(
+                    400,
+                    "ModelArts.6357",
+                    "Cannot renew the lease of the instance in status %s: it is not running." % nb["status"],
+                )
             now = _now_ms()
             nb["lease"].update(lease, create_at=now, update_at=now)
             return copy.deepcopy(nb["lease"])
@@ -1071,13 +1324,17 @@ class NotebookStore:
             if key is None:
                 raise ServiceError(400, "ModelArts.6335", "The property tags[%d].key is required." % i)
             if not 1 <= len(key) <= TAG_KEY_MAX or key != key.strip() or key.startswith("_sys_"):
-                raise _property_error("The tag key %r must be 1 to %d characters, without leading or trailing spaces, and not "
-                                      "start with _sys_." % (key, TAG_KEY_MAX))
+                raise _property_error(
+                    "The tag key %r must be 1 to %d characters, without leading or trailing spaces, and not "
+                    "start with _sys_." % (key, TAG_KEY_MAX)
+                )
             if len(value) > TAG_VALUE_MAX:
                 raise _property_error("The value of tag %r must be at most %d characters." % (key, TAG_VALUE_MAX))
         nb = self.get(notebook_id)
         if query.get("workspace_id", "0") != nb["workspace_id"]:
-            raise ServiceError(400, "ModelArts.6309", "The instance does not exist in workspace %s." % query.get("workspace_id", "0"))
+            raise ServiceError(
+                400, "ModelArts.6309", "The instance does not exist in workspace %s." % query.get("workspace_id", "0")
+            )
         return nb, [(tag["key"], tag.get("value", "")) for tag in body["tags"]]
 
     def add_tags(self, notebook_id, body, query):
@@ -1228,9 +1485,23 @@ class Simulator:
 
     # pylint: disable=too-many-instance-attributes,too-many-public-methods
 
-    def __init__(self, project_id=DEFAULT_PROJECT_ID, access_key=DEFAULT_ACCESS_KEY, secret_key=DEFAULT_SECRET_KEY,
-                 security_token=None, auth_tokens=(DEFAULT_AUTH_TOKEN,), transition_seconds=0.0, host="127.0.0.1", port=0,
-                 tls_cert=None, tls_key=None, flavors=None, images=None, verbose=False, endpoint_spelling="both"):
+    def __init__(
+        self,
+        project_id=DEFAULT_PROJECT_ID,
+        access_key=DEFAULT_ACCESS_KEY,
+        secret_key=DEFAULT_SECRET_KEY,
+        security_token=None,
+        auth_tokens=(DEFAULT_AUTH_TOKEN,),
+        transition_seconds=0.0,
+        host="127.0.0.1",
+        port=0,
+        tls_cert=None,
+        tls_key=None,
+        flavors=None,
+        images=None,
+        verbose=False,
+        endpoint_spelling="both",
+    ):
         # pylint: disable=too-many-arguments
         self.project_id = project_id
         self.host = host
@@ -1258,7 +1529,9 @@ class Simulator:
         self.port = self._server.server_address[1]
         self._stop_event.clear()
         self.stopped = False
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="modelarts-simulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="modelarts-simulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -1367,11 +1640,40 @@ class Simulator:
         answer was a fault."""
         return [r for r in self.requests if r.applied]
 
-    def inject_fault(self, method=None, path=None, count=1, status=503, body=None, headers=None, delay=0.0, drop=False,
-                     apply=False, transition_result=None, fail_reason=None, modify=None, echo=False, skip=0):
+    def inject_fault(
+        self,
+        method=None,
+        path=None,
+        count=1,
+        status=503,
+        body=None,
+        headers=None,
+        delay=0.0,
+        drop=False,
+        apply=False,
+        transition_result=None,
+        fail_reason=None,
+        modify=None,
+        echo=False,
+        skip=0,
+    ):
         # pylint: disable=too-many-arguments
-        fault = Fault(method, path, count, status, body, headers, delay, drop, apply, transition_result, fail_reason,
-                      modify, echo, skip)
+        fault = Fault(
+            method,
+            path,
+            count,
+            status,
+            body,
+            headers,
+            delay,
+            drop,
+            apply,
+            transition_result,
+            fail_reason,
+            modify,
+            echo,
+            skip,
+        )
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -1408,8 +1710,13 @@ class Simulator:
 
     def _serve_api(self, handler, split, raw_body):
         method = handler.command
-        record = RecordedRequest(method, split.path, dict(parse_qsl(split.query, keep_blank_values=True)),
-                                 Headers(handler.headers.items()), raw_body)
+        record = RecordedRequest(
+            method,
+            split.path,
+            dict(parse_qsl(split.query, keep_blank_values=True)),
+            Headers(handler.headers.items()),
+            raw_body,
+        )
         record.request_id = str(uuid.uuid4())
         match = _NOTEBOOK_ID_RE.match(split.path)
         record.notebook_id = match.group(1) if match else None
@@ -1458,11 +1765,16 @@ class Simulator:
             if match and route_method == method:
                 break
         else:
-            return 404, {"error_code": "APIGW.0101", "error_msg": "The API does not exist or has not been published in the environment"}
+            return 404, {
+                "error_code": "APIGW.0101",
+                "error_msg": "The API does not exist or has not been published in the environment",
+            }
         try:
             self.auth.check(method, split.path, split.query, record.headers, record.raw_body)
             if match.group("project") != self.project_id:
-                raise ServiceError(403, "ModelArts.0103", "The project id in the path does not match the credentials' project.")
+                raise ServiceError(
+                    403, "ModelArts.0103", "The project id in the path does not match the credentials' project."
+                )
             payload = self._act(action, match, record)
         except ServiceError as err:
             return err.status, err.body
@@ -1518,8 +1830,14 @@ class Simulator:
         parts = path.split("/")[2:]  # "", "_sim", ...
         route = (method, parts[0] if parts else "", len(parts))
         if route == ("GET", "health", 1):
-            return 200, {"status": "ok", "url": self.url, "pid": os.getpid(), "project_id": self.project_id,
-                         "notebooks": len(self.store.all()), "requests": len(self.requests)}
+            return 200, {
+                "status": "ok",
+                "url": self.url,
+                "pid": os.getpid(),
+                "project_id": self.project_id,
+                "notebooks": len(self.store.all()),
+                "requests": len(self.requests),
+            }
         if route == ("GET", "notebooks", 1):
             return 200, {"notebooks": [_jsonable(nb) for nb in self.store.all()]}
         if route == ("POST", "notebooks", 1):
@@ -1532,7 +1850,13 @@ class Simulator:
                 return 200, _jsonable(self.notebook(notebook_id))
             if method == "PATCH":
                 if "status" in body:
-                    self.set_status(notebook_id, body.pop("status"), body.pop("fail_reason", None), body.pop("then", None), body.pop("after", None))
+                    self.set_status(
+                        notebook_id,
+                        body.pop("status"),
+                        body.pop("fail_reason", None),
+                        body.pop("then", None),
+                        body.pop("after", None),
+                    )
                 if body:
                     self.modify(notebook_id, **body)
                 return 200, _jsonable(self.notebook(notebook_id))
@@ -1602,27 +1926,49 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--seed-file", help="JSON list of notebooks to create at start")
     parser.add_argument("--transition-seconds", type=float, default=0.0, help="duration of STARTING and STOPPING")
-    parser.add_argument("--endpoint-spelling", choices=ENDPOINT_SPELLINGS, default="both",
-                        help="how answers name an endpoint's fields: seed (dev_service, ssh_keys), sdk (service, key_pair_names) or both")
+    parser.add_argument(
+        "--endpoint-spelling",
+        choices=ENDPOINT_SPELLINGS,
+        default="both",
+        help="how answers name an endpoint's fields: seed (dev_service, ssh_keys), sdk (service, key_pair_names) or both",
+    )
     parser.add_argument("--project-id", default=DEFAULT_PROJECT_ID)
     parser.add_argument("--access-key", default=DEFAULT_ACCESS_KEY)
     parser.add_argument("--secret-key", default=DEFAULT_SECRET_KEY)
     parser.add_argument("--security-token", help="makes the access key temporary: X-Security-Token is required")
-    parser.add_argument("--auth-token", action="append", help="an accepted IAM token (repeatable; default %s)" % DEFAULT_AUTH_TOKEN)
+    parser.add_argument(
+        "--auth-token", action="append", help="an accepted IAM token (repeatable; default %s)" % DEFAULT_AUTH_TOKEN
+    )
     parser.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
-    parser.add_argument("--state-file", help="write {url, pid, project_id, access_key, exit_with_pid} as JSON here while running")
+    parser.add_argument(
+        "--state-file", help="write {url, pid, project_id, access_key, exit_with_pid} as JSON here while running"
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    parser.add_argument("--exit-with-pid", type=int, metavar="PID",
-                        help="exit once process PID has ended (the test runner that started it), so that it never outlives the run")
+    parser.add_argument(
+        "--exit-with-pid",
+        type=int,
+        metavar="PID",
+        help="exit once process PID has ended (the test runner that started it), so that it never outlives the run",
+    )
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
 
-    sim = Simulator(project_id=args.project_id, access_key=args.access_key, secret_key=args.secret_key,
-                    security_token=args.security_token, auth_tokens=tuple(args.auth_token or (DEFAULT_AUTH_TOKEN,)),
-                    transition_seconds=args.transition_seconds, host=args.host, port=args.port,
-                    tls_cert=args.tls_cert, tls_key=args.tls_key, verbose=args.verbose, endpoint_spelling=args.endpoint_spelling)
+    sim = Simulator(
+        project_id=args.project_id,
+        access_key=args.access_key,
+        secret_key=args.secret_key,
+        security_token=args.security_token,
+        auth_tokens=tuple(args.auth_token or (DEFAULT_AUTH_TOKEN,)),
+        transition_seconds=args.transition_seconds,
+        host=args.host,
+        port=args.port,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        verbose=args.verbose,
+        endpoint_spelling=args.endpoint_spelling,
+    )
     if args.seed_file:
         for notebook in load_seed(args.seed_file):
             sim.add_notebook(**notebook)
@@ -1643,8 +1989,16 @@ def main(argv=None):
     try:
         if args.state_file:
             with open(args.state_file, "w", encoding="utf-8") as handle:
-                json.dump({"url": sim.url, "pid": os.getpid(), "project_id": sim.project_id, "access_key": args.access_key,
-                           "exit_with_pid": args.exit_with_pid}, handle)
+                json.dump(
+                    {
+                        "url": sim.url,
+                        "pid": os.getpid(),
+                        "project_id": sim.project_id,
+                        "access_key": args.access_key,
+                        "exit_with_pid": args.exit_with_pid,
+                    },
+                    handle,
+                )
         print("MODELARTS_SIMULATOR_URL=%s" % sim.url, flush=True)
         while not done.wait(0.5):
             if args.exit_with_pid and not process_exists(args.exit_with_pid):

@@ -11,8 +11,24 @@ from huaweicloudsdkcore.signer.signer import Signer
 from modelarts_simulator import DEFAULT_ACCESS_KEY as AK, DEFAULT_SECRET_KEY as SK
 
 
-def call(sim, method, path, query=None, body=None, ak=AK, sk=SK, security_token=None, sdk_date=None, raw=None, send_body=None,
-         extra_headers=None, sign=True, after_signing=None, timeout=10, **kwargs):
+def call(
+    sim,
+    method,
+    path,
+    query=None,
+    body=None,
+    ak=AK,
+    sk=SK,
+    security_token=None,
+    sdk_date=None,
+    raw=None,
+    send_body=None,
+    extra_headers=None,
+    sign=True,
+    after_signing=None,
+    timeout=10,
+    **kwargs,
+):
     """Send a request signed by the official SDK's signer; ``path`` is relative to /v1/{project_id}/notebooks.
 
     ``body`` is sent as JSON, or ``raw`` as given; ``send_body`` replaces the signed body on the wire and
@@ -28,16 +44,24 @@ def call(sim, method, path, query=None, body=None, ak=AK, sk=SK, security_token=
         headers["X-Security-Token"] = security_token
     headers.update(extra_headers or {})
     host = sim.url.split("://", 1)[1]
-    request = SdkRequest(method=method, schema=sim.url.split(":", 1)[0], host=host, resource_path=resource_path,
-                         query_params=sorted((query or {}).items()), header_params=headers, body=raw)
+    request = SdkRequest(
+        method=method,
+        schema=sim.url.split(":", 1)[0],
+        host=host,
+        resource_path=resource_path,
+        query_params=sorted((query or {}).items()),
+        header_params=headers,
+        body=raw,
+    )
     if sign:
         request = Signer(BasicCredentials(ak, sk)).sign(request)
     else:
         Signer.process_request_uri(request)
     request.header_params.update(after_signing or {})
     data = send_body if send_body is not None else raw
-    return requests.request(method, sim.url + request.uri, headers=request.header_params, data=data or None,
-                            timeout=timeout, **kwargs)
+    return requests.request(
+        method, sim.url + request.uri, headers=request.header_params, data=data or None, timeout=timeout, **kwargs
+    )
 
 
 def error_code(response):

@@ -12,9 +12,15 @@ import uuid
 
 import pytest
 import requests
-
-from modelarts_simulator import DEFAULT_AUTH_TOKEN, DEFAULT_IMAGES, DEFAULT_PROJECT_ID as PROJECT, SignatureVerifier, Simulator
 from sim_client import AK, call, error_code, wait_for
+
+from modelarts_simulator import (
+    DEFAULT_AUTH_TOKEN,
+    DEFAULT_IMAGES,
+    DEFAULT_PROJECT_ID as PROJECT,
+    SignatureVerifier,
+    Simulator,
+)
 
 SIMULATOR_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "modelarts_simulator.py")
 OTHER_IMAGE = "278e88d1-5b71-4766-8502-b3ba72e824d9"
@@ -22,13 +28,25 @@ OTHER_IMAGE = "278e88d1-5b71-4766-8502-b3ba72e824d9"
 
 # ---- signing algorithm --------------------------------------------------------------------------------
 def test_published_test_vector_reproduces():
-    headers = {"content-type": "application/json", "host": "service.region.example.com", "x-sdk-date": "20191115T033655Z"}
+    headers = {
+        "content-type": "application/json",
+        "host": "service.region.example.com",
+        "x-sdk-date": "20191115T033655Z",
+    }
     signed = ["content-type", "host", "x-sdk-date"]
     canonical = SignatureVerifier.canonical_request(
-        "GET", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs", "limit=2&marker=13551d6b-755d-4757-b956-536f674975c0", headers, signed, b"")
+        "GET",
+        "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs",
+        "limit=2&marker=13551d6b-755d-4757-b956-536f674975c0",
+        headers,
+        signed,
+        b"",
+    )
     string_to_sign = SignatureVerifier.string_to_sign("20191115T033655Z", canonical)
-    assert SignatureVerifier.signature("MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc", string_to_sign) == \
-        "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"
+    assert (
+        SignatureVerifier.signature("MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc", string_to_sign)
+        == "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"
+    )
 
 
 def test_canonical_uri_reencodes_segments_and_ends_with_slash():
@@ -45,14 +63,38 @@ def test_show_returns_the_full_instance_with_a_secret_token(simulator):
     assert answer.status_code == 200
     nb = answer.json()
     assert nb == first
-    for key in ("id", "name", "description", "status", "flavor", "feature", "fail_reason", "url", "token", "workspace_id",
-                "image", "volume", "endpoints", "lease", "action_progress", "pool"):
+    for key in (
+        "id",
+        "name",
+        "description",
+        "status",
+        "flavor",
+        "feature",
+        "fail_reason",
+        "url",
+        "token",
+        "workspace_id",
+        "image",
+        "volume",
+        "endpoints",
+        "lease",
+        "action_progress",
+        "pool",
+    ):
         assert key in nb
     assert uuid.UUID(nb["id"])
     assert nb["feature"] == "NOTEBOOK" and nb["workspace_id"] == "0" and nb["status"] == "STOPPED"
     assert set(nb["image"]) >= {"id", "name", "swr_path", "tag", "type", "arch"}
-    assert nb["volume"] == {"category": "EVS", "ownership": "MANAGED", "capacity": 5, "mount_path": "/home/ma-user/work/", "status": None}
-    assert nb["endpoints"][0]["dev_service"] == nb["endpoints"][0]["service"] == "NOTEBOOK" and nb["endpoints"][0]["uri"]
+    assert nb["volume"] == {
+        "category": "EVS",
+        "ownership": "MANAGED",
+        "capacity": 5,
+        "mount_path": "/home/ma-user/work/",
+        "status": None,
+    }
+    assert (
+        nb["endpoints"][0]["dev_service"] == nb["endpoints"][0]["service"] == "NOTEBOOK" and nb["endpoints"][0]["uri"]
+    )
     assert nb["token"] and nb["token"] != second["token"]
     assert "hooks" not in nb and not any(key.startswith("_") for key in nb)
 
@@ -128,31 +170,48 @@ def test_update_is_refused_unless_stopped(status):
         nb = sim.add_notebook(status=status, description="before")
         answer = call(sim, "PUT", "/" + nb["id"], body={"description": "after"})
         assert answer.status_code == 400
-        assert answer.json() == {"error_code": "ModelArts.6347",
-                                 "error_msg": "In status %s the parameter description cannot be modified." % status}
+        assert answer.json() == {
+            "error_code": "ModelArts.6347",
+            "error_msg": "In status %s the parameter description cannot be modified." % status,
+        }
         assert sim.notebook(nb["id"])["description"] == "before"
         assert sim.writes == []
 
 
 def test_unknown_id_is_6309_for_every_call(simulator):
     missing = str(uuid.uuid4())
-    for method, path, body in (("GET", "/" + missing, None), ("PUT", "/" + missing, {"description": "x"}),
-                               ("POST", "/%s/start" % missing, None), ("POST", "/%s/stop" % missing, None),
-                               ("GET", "/%s/flavors" % missing, None)):
+    for method, path, body in (
+        ("GET", "/" + missing, None),
+        ("PUT", "/" + missing, {"description": "x"}),
+        ("POST", "/%s/start" % missing, None),
+        ("POST", "/%s/stop" % missing, None),
+        ("GET", "/%s/flavors" % missing, None),
+    ):
         answer = call(simulator, method, path, body=body)
         assert (answer.status_code, error_code(answer)) == (400, "ModelArts.6309"), (method, path)
 
 
 def test_update_applies_every_field(simulator):
     nb = simulator.add_notebook(name="nb-1", capacity=5, endpoints=[{"dev_service": "NOTEBOOK"}])
-    body = {"name": "nb-renamed", "description": "team A", "flavor": "modelarts.vm.cpu.8u", "image_id": OTHER_IMAGE,
-            "storage_new_size": 100,
-            "endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["192.0.2.10", "2001:db8::1"], "ssh_keys": ["kp-1"]}]}
+    body = {
+        "name": "nb-renamed",
+        "description": "team A",
+        "flavor": "modelarts.vm.cpu.8u",
+        "image_id": OTHER_IMAGE,
+        "storage_new_size": 100,
+        "endpoints": [
+            {"dev_service": "SSH", "allowed_access_ips": ["192.0.2.10", "2001:db8::1"], "ssh_keys": ["kp-1"]}
+        ],
+    }
     answer = call(simulator, "PUT", "/" + nb["id"], body=body)
     assert answer.status_code == 200
     updated = answer.json()
     assert updated == call(simulator, "GET", "/" + nb["id"]).json()
-    assert (updated["name"], updated["description"], updated["flavor"]) == ("nb-renamed", "team A", "modelarts.vm.cpu.8u")
+    assert (updated["name"], updated["description"], updated["flavor"]) == (
+        "nb-renamed",
+        "team A",
+        "modelarts.vm.cpu.8u",
+    )
     assert updated["image"] == dict(DEFAULT_IMAGES[OTHER_IMAGE], id=OTHER_IMAGE)
     assert updated["volume"]["capacity"] == 100
     services = {ep["dev_service"]: ep for ep in updated["endpoints"]}
@@ -164,7 +223,12 @@ def test_update_applies_every_field(simulator):
     assert [r.method for r in simulator.writes] == ["PUT"]
 
     # a second endpoint update replaces only what it names
-    call(simulator, "PUT", "/" + nb["id"], body={"endpoints": [{"service": "SSH", "allowed_access_ips": ["198.51.100.1"]}]})
+    call(
+        simulator,
+        "PUT",
+        "/" + nb["id"],
+        body={"endpoints": [{"service": "SSH", "allowed_access_ips": ["198.51.100.1"]}]},
+    )
     ssh = [ep for ep in simulator.notebook(nb["id"])["endpoints"] if ep["dev_service"] == "SSH"]
     assert ssh == [dict(services["SSH"], allowed_access_ips=["198.51.100.1"])]
 
@@ -189,7 +253,10 @@ VALIDATION_CASES = [
     ({"image_id": str(uuid.UUID(int=1))}, "ModelArts.6797"),
     ({"endpoints": [{"dev_service": "FTP"}]}, "ModelArts.6336"),
     ({"endpoints": [{"allowed_access_ips": ["192.0.2.1"]}]}, "ModelArts.6335"),
-    ({"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["192.0.2.%d" % i for i in range(6)]}]}, "ModelArts.6336"),
+    (
+        {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["192.0.2.%d" % i for i in range(6)]}]},
+        "ModelArts.6336",
+    ),
     ({"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["300.1.1.1"]}]}, "ModelArts.6336"),
     ({"endpoints": [{"dev_service": "SSH", "allowed_access_ips": "192.0.2.1"}]}, "ModelArts.6400"),
     ({"endpoints": [{"dev_service": "SSH", "color": "red"}]}, "ModelArts.6400"),
@@ -225,19 +292,31 @@ def test_update_with_a_malformed_body_is_6400(simulator, raw):
 
 def test_update_accepts_the_edge_values(simulator):
     nb_id = simulator.add_notebook(capacity=5)["id"]
-    body = {"name": "A" * 128, "description": "d" * 512, "storage_new_size": 4096,
-            "endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["192.0.2.%d" % i for i in range(5)]}]}
+    body = {
+        "name": "A" * 128,
+        "description": "d" * 512,
+        "storage_new_size": 4096,
+        "endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["192.0.2.%d" % i for i in range(5)]}],
+    }
     assert call(simulator, "PUT", "/" + nb_id, body=body).status_code == 200
 
 
 def test_hooks_are_accepted_and_never_returned(simulator):
     nb_id = simulator.add_notebook(name="hooked")["id"]
-    hooks = {"container_hooks": {"pre_start": {"type": "COMMAND", "script": base64.b64encode(b"echo hi").decode()},
-                                 "post_start": {"type": "SCRIPT", "script": "/home/ma-user/work/post.sh", "mode": "BLOCK"}}}
+    hooks = {
+        "container_hooks": {
+            "pre_start": {"type": "COMMAND", "script": base64.b64encode(b"echo hi").decode()},
+            "post_start": {"type": "SCRIPT", "script": "/home/ma-user/work/post.sh", "mode": "BLOCK"},
+        }
+    }
     answer = call(simulator, "PUT", "/" + nb_id, body={"hooks": hooks})
     assert answer.status_code == 200
     assert simulator.hooks(nb_id) == hooks
-    for text in (answer.text, call(simulator, "GET", "/" + nb_id).text, call(simulator, "GET", "", query={"name": "hooked"}).text):
+    for text in (
+        answer.text,
+        call(simulator, "GET", "/" + nb_id).text,
+        call(simulator, "GET", "", query={"name": "hooked"}).text,
+    ):
         assert "hooks" not in text and "post.sh" not in text and "ZWNobyBoaQ" not in text
 
 
@@ -264,10 +343,18 @@ def test_list_fuzzy_name_and_paging_envelope(simulator):
     assert sorted(seen) == ["Team-Alpha-%02d" % i for i in range(23)]  # every record once
     assert call(simulator, "GET", "", query={"limit": "20", "offset": "20"}).json()["size"] == 4
     assert call(simulator, "GET", "", query={"limit": "50"}).json()["size"] == 24
-    assert call(simulator, "GET", "", query={"name": "gamma"}).json() == {"current": 0, "data": [], "pages": 0, "size": 0, "total": 0}
+    assert call(simulator, "GET", "", query={"name": "gamma"}).json() == {
+        "current": 0,
+        "data": [],
+        "pages": 0,
+        "size": 0,
+        "total": 0,
+    }
 
 
-@pytest.mark.parametrize("query", [{"limit": "5"}, {"limit": "100"}, {"limit": "ten"}, {"offset": "-1"}, {"sort_dir": "UP"}])
+@pytest.mark.parametrize(
+    "query", [{"limit": "5"}, {"limit": "100"}, {"limit": "ten"}, {"offset": "-1"}, {"sort_dir": "UP"}]
+)
 def test_list_rejects_bad_paging_with_6400(simulator, query):
     answer = call(simulator, "GET", "", query=query)
     assert (answer.status_code, error_code(answer)) == (400, "ModelArts.6400")
@@ -279,7 +366,11 @@ def test_list_filters_status_and_sorts(simulator):
     simulator.add_notebook(name="c", status="RUNNING")
     running = call(simulator, "GET", "", query={"status": "RUNNING", "sort_key": "name", "sort_dir": "ASC"}).json()
     assert [nb["name"] for nb in running["data"]] == ["b", "c"]
-    assert [nb["name"] for nb in call(simulator, "GET", "").json()["data"]] == ["c", "a", "b"]  # newest first by default
+    assert [nb["name"] for nb in call(simulator, "GET", "").json()["data"]] == [
+        "c",
+        "a",
+        "b",
+    ]  # newest first by default
     assert error_code(call(simulator, "GET", "", query={"sort_key": "token"})) == "ModelArts.6303"
 
 
@@ -294,8 +385,14 @@ def test_wrong_project_and_unknown_routes(simulator):
     nb_id = simulator.add_notebook()["id"]
     other = call(simulator, "GET", "/v1/%s/notebooks/%s" % ("f" * 32, nb_id))
     assert other.status_code == 403 and other.json()["error_code"] and other.json()["error_msg"]
-    for method, path in (("DELETE", ""), ("POST", "/%s/restart" % nb_id), ("GET", "/v2/%s/notebooks" % PROJECT), ("PATCH", "/" + nb_id),
-                         ("PUT", "/%s/lease" % nb_id), ("GET", "/%s/tags/create" % nb_id)):
+    for method, path in (
+        ("DELETE", ""),
+        ("POST", "/%s/restart" % nb_id),
+        ("GET", "/v2/%s/notebooks" % PROJECT),
+        ("PATCH", "/" + nb_id),
+        ("PUT", "/%s/lease" % nb_id),
+        ("GET", "/%s/tags/create" % nb_id),
+    ):
         answer = call(simulator, method, path)
         assert (answer.status_code, error_code(answer)) == (404, "APIGW.0101"), (method, path)
 
@@ -306,15 +403,31 @@ def test_a_correct_signature_is_accepted_with_a_query_and_a_body(simulator):
     assert call(simulator, "GET", "", query={"name": "sig ned/~x", "limit": "10"}).status_code == 200
     utf8 = json.dumps({"description": "caf\u00e9 \u2603"}, ensure_ascii=False).encode("utf-8")
     assert call(simulator, "PUT", "/" + nb_id, raw=utf8).json()["description"] == "caf\u00e9 \u2603"
-    assert call(simulator, "POST", "/%s/start" % nb_id, query={"duration": "3600000", "type": "TIMING"}).status_code == 200
+    assert (
+        call(simulator, "POST", "/%s/start" % nb_id, query={"duration": "3600000", "type": "TIMING"}).status_code == 200
+    )
 
 
 def stale_date(minutes):
-    return (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=minutes)).strftime("%Y%m%dT%H%M%SZ")
+    return (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=minutes)).strftime(
+        "%Y%m%dT%H%M%SZ"
+    )
 
 
-@pytest.mark.parametrize("case", ["wrong_sk", "wrong_ak", "stale_date", "future_date", "tampered_body", "tampered_query",
-                                  "unsigned", "no_auth", "bad_date_format"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "wrong_sk",
+        "wrong_ak",
+        "stale_date",
+        "future_date",
+        "tampered_body",
+        "tampered_query",
+        "unsigned",
+        "no_auth",
+        "bad_date_format",
+    ],
+)
 def test_bad_signatures_are_401_apigw_0301(simulator, case):
     nb = simulator.add_notebook(description="before")
     kwargs = {
@@ -323,8 +436,12 @@ def test_bad_signatures_are_401_apigw_0301(simulator, case):
         "stale_date": {"sdk_date": stale_date(16)},
         "future_date": {"sdk_date": stale_date(-16)},
         "tampered_body": {"send_body": json.dumps({"description": "evil"}).encode()},
-        "unsigned": {"extra_headers": {"Authorization": "SDK-HMAC-SHA256 Access=%s, SignedHeaders=content-type, Signature=00" % AK},
-                     "sign": False},
+        "unsigned": {
+            "extra_headers": {
+                "Authorization": "SDK-HMAC-SHA256 Access=%s, SignedHeaders=content-type, Signature=00" % AK
+            },
+            "sign": False,
+        },
         "no_auth": {"sign": False},
         "bad_date_format": {"after_signing": {"X-Sdk-Date": "2024-01-01T00:00:00Z"}},
     }.get(case, {})
@@ -333,7 +450,9 @@ def test_bad_signatures_are_401_apigw_0301(simulator, case):
         assert answer.status_code == 200
         # re-send the same signed headers to a different URL
         first = simulator.requests[-1]
-        answer = requests.put(simulator.url + first.path + "?x=1", headers=dict(first.headers), data=first.raw_body, timeout=10)
+        answer = requests.put(
+            simulator.url + first.path + "?x=1", headers=dict(first.headers), data=first.raw_body, timeout=10
+        )
     else:
         answer = call(simulator, "PUT", "/" + nb["id"], body={"description": "after"}, **kwargs)
         assert simulator.notebook(nb["id"])["description"] == "before"
@@ -450,7 +569,11 @@ def test_fault_skip_modify_and_echo(simulator):
     # someone else renames the instance as the PUT arrives; the PUT itself still goes through
     simulator.inject_fault(method="PUT", status=None, modify={"name": "theirs", "capacity": 40})
     answer = call(simulator, "PUT", "/" + nb_id, body={"description": "mine too"})
-    assert (answer.json()["name"], answer.json()["volume"]["capacity"], answer.json()["description"]) == ("theirs", 40, "mine too")
+    assert (answer.json()["name"], answer.json()["volume"]["capacity"], answer.json()["description"]) == (
+        "theirs",
+        40,
+        "mine too",
+    )
 
     simulator.inject_fault(status=401, echo=True)
     echoed = call(simulator, "PUT", "/" + nb_id, body={"description": "secret-ish"})
@@ -479,8 +602,8 @@ def test_every_request_is_recorded_with_its_answer(simulator):
 def test_writes_lists_only_applied_writes(simulator):
     nb_id = simulator.add_notebook()["id"]
     call(simulator, "GET", "/" + nb_id)
-    call(simulator, "POST", "/%s/stop" % nb_id)                       # refused: already stopped
-    call(simulator, "PUT", "/" + nb_id, body={"name": "bad name"})     # refused: validation
+    call(simulator, "POST", "/%s/stop" % nb_id)  # refused: already stopped
+    call(simulator, "PUT", "/" + nb_id, body={"name": "bad name"})  # refused: validation
     call(simulator, "PUT", "/" + nb_id, body={"name": "good-name"})
     call(simulator, "POST", "/%s/start" % nb_id)
     assert [(w.method, w.path.rsplit("/", 1)[1]) for w in simulator.writes] == [("PUT", nb_id), ("POST", "start")]
@@ -489,9 +612,14 @@ def test_writes_lists_only_applied_writes(simulator):
 def test_every_answer_has_a_unique_request_id(simulator):
     nb_id = simulator.add_notebook()["id"]
     simulator.inject_fault(path="/flavors$", status=503)
-    answers = [call(simulator, "GET", "/" + nb_id), call(simulator, "GET", "/" + nb_id, sk="x"),
-               call(simulator, "POST", "/%s/stop" % nb_id), call(simulator, "POST", "/%s/restart" % nb_id),
-               call(simulator, "GET", "/%s/flavors" % nb_id), requests.get(simulator.url + "/_sim/health", timeout=10)]
+    answers = [
+        call(simulator, "GET", "/" + nb_id),
+        call(simulator, "GET", "/" + nb_id, sk="x"),
+        call(simulator, "POST", "/%s/stop" % nb_id),
+        call(simulator, "POST", "/%s/restart" % nb_id),
+        call(simulator, "GET", "/%s/flavors" % nb_id),
+        requests.get(simulator.url + "/_sim/health", timeout=10),
+    ]
     assert [a.status_code for a in answers] == [200, 401, 400, 404, 503, 200]
     ids = [a.headers["X-Request-Id"] for a in answers]
     assert len(set(ids)) == len(ids) and all(uuid.UUID(i) for i in ids)
@@ -514,15 +642,26 @@ def test_https_with_a_self_signed_certificate(simulator_tls_files):
 # ---- control API ----------------------------------------------------------------------------------------------
 def test_control_api_over_http(simulator):
     base = simulator.url + "/_sim"
-    created = requests.post(base + "/notebooks", json={"name": "ctl-1", "status": "RUNNING", "capacity": 20}, timeout=10)
+    created = requests.post(
+        base + "/notebooks", json={"name": "ctl-1", "status": "RUNNING", "capacity": 20}, timeout=10
+    )
     assert created.status_code == 201 and created.json()["name"] == "ctl-1" and created.headers["X-Request-Id"]
     nb_id = created.json()["id"]
-    patched = requests.patch(base + "/notebooks/" + nb_id, json={"status": "ERROR", "fail_reason": "boom", "description": "x"}, timeout=10)
-    assert (patched.json()["status"], patched.json()["fail_reason"], patched.json()["description"]) == ("ERROR", "boom", "x")
+    patched = requests.patch(
+        base + "/notebooks/" + nb_id, json={"status": "ERROR", "fail_reason": "boom", "description": "x"}, timeout=10
+    )
+    assert (patched.json()["status"], patched.json()["fail_reason"], patched.json()["description"]) == (
+        "ERROR",
+        "boom",
+        "x",
+    )
     assert requests.post(base + "/bulk", json={"count": 50, "prefix": "many-"}, timeout=10).json()["created"] == 50
     assert len(requests.get(base + "/notebooks", timeout=10).json()["notebooks"]) == 51
     fault = requests.post(base + "/faults", json={"method": "GET", "status": 500, "count": 1}, timeout=10)
-    assert fault.status_code == 201 and requests.get(base + "/faults", timeout=10).json()["faults"][0]["id"] == fault.json()["id"]
+    assert (
+        fault.status_code == 201
+        and requests.get(base + "/faults", timeout=10).json()["faults"][0]["id"] == fault.json()["id"]
+    )
     assert call(simulator, "GET", "/" + nb_id).status_code == 500
     recorded = requests.get(base + "/requests", timeout=10).json()["requests"]
     assert [(r["method"], r["status"]) for r in recorded] == [("GET", 500)]
@@ -545,15 +684,29 @@ def test_command_line_serves_until_sigterm(tmp_path):
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps([{"name": "seeded-1", "status": "RUNNING"}, {"name": "seeded-2"}]))
     state = tmp_path / "state.json"
-    command = [sys.executable, SIMULATOR_SCRIPT, "--port", "0", "--seed-file", str(seed), "--state-file", str(state),
-               "--transition-seconds", "0.5", "--auth-token", "cli-token"]
+    command = [
+        sys.executable,
+        SIMULATOR_SCRIPT,
+        "--port",
+        "0",
+        "--seed-file",
+        str(seed),
+        "--state-file",
+        str(state),
+        "--transition-seconds",
+        "0.5",
+        "--auth-token",
+        "cli-token",
+    ]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as proc:
         try:
             line = proc.stdout.readline().strip()
             assert line.startswith("MODELARTS_SIMULATOR_URL=http://127.0.0.1:")
             url = line.split("=", 1)[1]
             assert json.loads(state.read_text())["url"] == url
-            listed = requests.get("%s/v1/%s/notebooks" % (url, PROJECT), headers={"X-Auth-Token": "cli-token"}, timeout=10).json()
+            listed = requests.get(
+                "%s/v1/%s/notebooks" % (url, PROJECT), headers={"X-Auth-Token": "cli-token"}, timeout=10
+            ).json()
             assert sorted(nb["name"] for nb in listed["data"]) == ["seeded-1", "seeded-2"]
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=10) == 0

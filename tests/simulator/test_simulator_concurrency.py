@@ -84,7 +84,9 @@ def test_many_clients_each_updating_its_own_notebook(sim):
             statuses = []
             for step in range(rounds):
                 statuses.append(client.call("GET", "/" + nb_id)[0])
-                status, body = client.call("PUT", "/" + nb_id, body={"description": "client %d step %d" % (index, step)})
+                status, body = client.call(
+                    "PUT", "/" + nb_id, body={"description": "client %d step %d" % (index, step)}
+                )
                 statuses.append(status)
                 assert body["description"] == "client %d step %d" % (index, step)
             listed, offset = [], 0
@@ -141,7 +143,9 @@ def test_clients_racing_to_update_one_notebook_are_all_applied(sim):
     def work(index):
         client = Client(sim)
         try:
-            return client.call("PUT", "/" + nb["id"], body={"description": "writer %d" % index, "storage_new_size": 10 + index})
+            return client.call(
+                "PUT", "/" + nb["id"], body={"description": "writer %d" % index, "storage_new_size": 10 + index}
+            )
         finally:
             client.close()
 
@@ -156,6 +160,9 @@ def test_clients_racing_to_update_one_notebook_are_all_applied(sim):
     # Applied one at a time, each larger than the one before: the last applied is the largest, with its own description.
     largest = max(applied, key=lambda r: r.body["storage_new_size"])
     live = sim.notebook(nb["id"])
-    assert (live["description"], live["volume"]["capacity"]) == (largest.body["description"], largest.body["storage_new_size"])
+    assert (live["description"], live["volume"]["capacity"]) == (
+        largest.body["description"],
+        largest.body["storage_new_size"],
+    )
     for body in accepted:
         assert body["description"] == "writer %d" % (body["volume"]["capacity"] - 10)

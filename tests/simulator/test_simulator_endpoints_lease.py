@@ -8,9 +8,9 @@ import time
 
 import pytest
 import requests
+from sim_client import call, error_code
 
 from modelarts_simulator import DEFAULT_LEASE_MS, DEFAULT_PROJECT_ID as PROJECT, MAX_LEASE_MS, MIN_LEASE_MS, Simulator
-from sim_client import call, error_code
 
 SIMULATOR_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "modelarts_simulator.py")
 SEED_KEYS = {"dev_service", "ssh_keys"}
@@ -19,8 +19,13 @@ COMMON_KEYS = {"uri", "allowed_access_ips"}
 
 
 def ssh_notebook(sim, **kwargs):
-    return sim.add_notebook(endpoints=[{"dev_service": "NOTEBOOK"},
-                                       {"dev_service": "SSH", "allowed_access_ips": ["192.0.2.1"], "ssh_keys": ["kp-1"]}], **kwargs)
+    return sim.add_notebook(
+        endpoints=[
+            {"dev_service": "NOTEBOOK"},
+            {"dev_service": "SSH", "allowed_access_ips": ["192.0.2.1"], "ssh_keys": ["kp-1"]},
+        ],
+        **kwargs,
+    )
 
 
 def answers_with_instances(sim, nb_id):
@@ -33,8 +38,10 @@ def answers_with_instances(sim, nb_id):
     yield call(sim, "POST", "/%s/stop" % nb_id).json()
 
 
-@pytest.mark.parametrize("spelling,keys", [("seed", SEED_KEYS | COMMON_KEYS), ("sdk", SDK_KEYS | COMMON_KEYS),
-                                           ("both", SEED_KEYS | SDK_KEYS | COMMON_KEYS)])
+@pytest.mark.parametrize(
+    "spelling,keys",
+    [("seed", SEED_KEYS | COMMON_KEYS), ("sdk", SDK_KEYS | COMMON_KEYS), ("both", SEED_KEYS | SDK_KEYS | COMMON_KEYS)],
+)
 def test_every_answer_spells_endpoints_as_configured(spelling, keys):
     with Simulator(endpoint_spelling=spelling) as sim:
         nb = ssh_notebook(sim)
@@ -50,8 +57,9 @@ def test_every_answer_spells_endpoints_as_configured(spelling, keys):
 
 
 @pytest.mark.parametrize("spelling", ["seed", "sdk"])
-@pytest.mark.parametrize("request_spelling", [{"dev_service": "SSH", "ssh_keys": ["kp-2"]},
-                                              {"service": "SSH", "key_pair_names": ["kp-2"]}])
+@pytest.mark.parametrize(
+    "request_spelling", [{"dev_service": "SSH", "ssh_keys": ["kp-2"]}, {"service": "SSH", "key_pair_names": ["kp-2"]}]
+)
 def test_requests_are_accepted_in_either_spelling(spelling, request_spelling):
     with Simulator(endpoint_spelling=spelling) as sim:
         nb = sim.add_notebook()
@@ -81,20 +89,34 @@ def test_the_spelling_changes_at_run_time_and_through_the_control_api(simulator)
 
 
 def test_command_line_endpoint_spelling():
-    command = [sys.executable, SIMULATOR_SCRIPT, "--port", "0", "--endpoint-spelling", "sdk", "--auth-token", "cli-token"]
+    command = [
+        sys.executable,
+        SIMULATOR_SCRIPT,
+        "--port",
+        "0",
+        "--endpoint-spelling",
+        "sdk",
+        "--auth-token",
+        "cli-token",
+    ]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as proc:
         try:
             url = proc.stdout.readline().strip().split("=", 1)[1]
             created = requests.post(url + "/_sim/notebooks", json={"name": "cli"}, timeout=10).json()
-            shown = requests.get("%s/v1/%s/notebooks/%s" % (url, PROJECT, created["id"]), headers={"X-Auth-Token": "cli-token"},
-                                 timeout=10).json()
+            shown = requests.get(
+                "%s/v1/%s/notebooks/%s" % (url, PROJECT, created["id"]),
+                headers={"X-Auth-Token": "cli-token"},
+                timeout=10,
+            ).json()
             assert set(shown["endpoints"][0]) == SDK_KEYS | COMMON_KEYS
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=10) == 0
         finally:
             if proc.poll() is None:
                 proc.kill()
-    refused = subprocess.run(command[:-2] + ["--endpoint-spelling", "both-ways"], capture_output=True, text=True, check=False)
+    refused = subprocess.run(
+        command[:-2] + ["--endpoint-spelling", "both-ways"], capture_output=True, text=True, check=False
+    )
     assert refused.returncode == 2 and "--endpoint-spelling" in refused.stderr
 
 
@@ -105,13 +127,17 @@ def started_lease(sim, query=None, lease=None):
     assert answer.status_code == 200, answer.text
     lease = answer.json()["lease"]
     shown = call(sim, "GET", "/" + nb_id).json()["lease"]
-    assert shown.pop("update_at") >= lease.pop("update_at") and shown == lease  # the end of STARTING touches update_at only
+    assert (
+        shown.pop("update_at") >= lease.pop("update_at") and shown == lease
+    )  # the end of STARTING touches update_at only
     return answer.json()["lease"]
 
 
 def test_a_start_without_duration_turns_the_default_lease_on_whatever_it_was(simulator):
     before = int(time.time() * 1000)
-    lease = started_lease(simulator, lease={"enable": False, "duration": 7200000, "type": "IDLE", "create_at": 1, "update_at": 1})
+    lease = started_lease(
+        simulator, lease={"enable": False, "duration": 7200000, "type": "IDLE", "create_at": 1, "update_at": 1}
+    )
     assert (lease["enable"], lease["duration"], lease["type"]) == (True, DEFAULT_LEASE_MS, "TIMING")
     assert lease["create_at"] >= before and lease["update_at"] >= before
 
@@ -121,21 +147,35 @@ def test_a_start_with_duration_minus_one_turns_auto_stop_off(simulator):
     assert lease["enable"] is False and lease["type"] == "TIMING" and lease["create_at"] > 1
 
 
-@pytest.mark.parametrize("query,expected", [
-    ({"duration": str(MIN_LEASE_MS)}, (True, MIN_LEASE_MS, "TIMING")),
-    ({"duration": str(MAX_LEASE_MS), "type": "IDLE"}, (True, MAX_LEASE_MS, "IDLE")),
-    ({"duration": "7200000", "type": "TIMING"}, (True, 7200000, "TIMING")),
-    ({"type": "IDLE"}, (True, DEFAULT_LEASE_MS, "IDLE")),
-    ({"duration": "-1", "type": "IDLE"}, (False, None, "IDLE")),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ({"duration": str(MIN_LEASE_MS)}, (True, MIN_LEASE_MS, "TIMING")),
+        ({"duration": str(MAX_LEASE_MS), "type": "IDLE"}, (True, MAX_LEASE_MS, "IDLE")),
+        ({"duration": "7200000", "type": "TIMING"}, (True, 7200000, "TIMING")),
+        ({"type": "IDLE"}, (True, DEFAULT_LEASE_MS, "IDLE")),
+        ({"duration": "-1", "type": "IDLE"}, (False, None, "IDLE")),
+    ],
+)
 def test_a_start_sets_the_lease_it_asks_for(simulator, query, expected):
     lease = started_lease(simulator, query=query)
     assert (lease["enable"], lease["duration"] if expected[1] else None, lease["type"]) == expected
 
 
-@pytest.mark.parametrize("query", [{"duration": str(MIN_LEASE_MS - 1)}, {"duration": str(MAX_LEASE_MS + 1)}, {"duration": "0"},
-                                   {"duration": "-2"}, {"duration": "1h"}, {"duration": "3600000.0"}, {"duration": ""},
-                                   {"duration": "3600000", "type": "WEEKLY"}, {"type": "timing"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"duration": str(MIN_LEASE_MS - 1)},
+        {"duration": str(MAX_LEASE_MS + 1)},
+        {"duration": "0"},
+        {"duration": "-2"},
+        {"duration": "1h"},
+        {"duration": "3600000.0"},
+        {"duration": ""},
+        {"duration": "3600000", "type": "WEEKLY"},
+        {"type": "timing"},
+    ],
+)
 def test_a_start_with_a_bad_lease_is_refused_with_6336(simulator, query):
     nb = simulator.add_notebook()
     answer = call(simulator, "POST", "/%s/start" % nb["id"], query=query)
@@ -148,5 +188,6 @@ def test_the_lease_is_kept_across_a_stop(simulator):
     nb_id = simulator.add_notebook()["id"]
     lease = call(simulator, "POST", "/%s/start" % nb_id, query={"duration": "10800000", "type": "IDLE"}).json()["lease"]
     stopped = call(simulator, "POST", "/%s/stop" % nb_id).json()["lease"]
-    assert {k: stopped[k] for k in ("create_at", "duration", "enable", "type")} == \
-        {k: lease[k] for k in ("create_at", "duration", "enable", "type")}
+    assert {k: stopped[k] for k in ("create_at", "duration", "enable", "type")} == {
+        k: lease[k] for k in ("create_at", "duration", "enable", "type")
+    }

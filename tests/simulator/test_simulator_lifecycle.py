@@ -4,9 +4,9 @@ import json
 
 import pytest
 import requests
+from sim_client import call, error_code, wait_for, wait_gone
 
 from modelarts_simulator import DEFAULT_IMAGES, Simulator
-from sim_client import call, error_code, wait_for, wait_gone
 
 IMAGE = next(iter(DEFAULT_IMAGES))
 WORKSPACE = "0123456789abcdef0123456789abcdef"
@@ -31,7 +31,13 @@ def test_create_answers_creating_then_runs(simulator):
     expected = ("CREATING", "new-nb", "modelarts.vm.cpu.2u", "NOTEBOOK", "0")
     assert (nb["status"], nb["name"], nb["flavor"], nb["feature"], nb["workspace_id"]) == expected
     assert nb["image"] == dict(DEFAULT_IMAGES[IMAGE], id=IMAGE)
-    assert nb["volume"] == {"category": "EVS", "ownership": "MANAGED", "capacity": 5, "mount_path": "/home/ma-user/work/", "status": None}
+    assert nb["volume"] == {
+        "category": "EVS",
+        "ownership": "MANAGED",
+        "capacity": 5,
+        "mount_path": "/home/ma-user/work/",
+        "status": None,
+    }
     assert [ep["dev_service"] for ep in nb["endpoints"]] == ["NOTEBOOK"] and nb["tags"] == [] and nb["token"]
     assert (nb["lease"]["enable"], nb["lease"]["duration"], nb["lease"]["type"]) == (True, 3600000, "TIMING")
     assert nb["action_progress"][0]["status"] == "PROCESSING"
@@ -39,16 +45,28 @@ def test_create_answers_creating_then_runs(simulator):
     assert shown["status"] == "RUNNING" and shown["action_progress"] == []
     twin = create(simulator)  # names may repeat
     assert twin["id"] != nb["id"] and call(simulator, "GET", "", query={"name": "new-nb"}).json()["total"] == 2
-    assert [(w.method, w.path.rsplit("/", 1)[1], w.notebook_id) for w in simulator.writes] == [("POST", "notebooks", None)] * 2
+    assert [(w.method, w.path.rsplit("/", 1)[1], w.notebook_id) for w in simulator.writes] == [
+        ("POST", "notebooks", None)
+    ] * 2
 
 
 def test_create_takes_every_field(simulator):
     hooks = {"container_hooks": {"post_start": {"type": "SCRIPT", "script": "/home/ma-user/work/post.sh"}}}
-    nb = create(simulator, name="\u6a21\u578b-nb_1", description="team A", flavor="modelarts.pool.gpu.v100.1", pool_id="pool-1",
-                image_id="278e88d1-5b71-4766-8502-b3ba72e824d9", workspace_id=WORKSPACE,
-                volume={"category": "EFS", "ownership": "DEDICATED", "id": "efs-1", "uri": "efs.example:/share"},
-                endpoints=[{"service": "SSH", "key_pair_names": ["kp-1"], "allowed_access_ips": ["192.0.2.1"]}], hooks=hooks,
-                lease={"duration": 7200000, "type": "IDLE"}, affinity={"node": {}}, run_user={"uid": 1000})
+    nb = create(
+        simulator,
+        name="\u6a21\u578b-nb_1",
+        description="team A",
+        flavor="modelarts.pool.gpu.v100.1",
+        pool_id="pool-1",
+        image_id="278e88d1-5b71-4766-8502-b3ba72e824d9",
+        workspace_id=WORKSPACE,
+        volume={"category": "EFS", "ownership": "DEDICATED", "id": "efs-1", "uri": "efs.example:/share"},
+        endpoints=[{"service": "SSH", "key_pair_names": ["kp-1"], "allowed_access_ips": ["192.0.2.1"]}],
+        hooks=hooks,
+        lease={"duration": 7200000, "type": "IDLE"},
+        affinity={"node": {}},
+        run_user={"uid": 1000},
+    )
     expected = ("\u6a21\u578b-nb_1", "team A", {"id": "pool-1", "name": "pool-1"}, WORKSPACE)
     assert (nb["name"], nb["description"], nb["pool"], nb["workspace_id"]) == expected
     assert (nb["volume"]["category"], nb["volume"]["ownership"], nb["volume"]["capacity"]) == ("EFS", "DEDICATED", None)
@@ -57,42 +75,67 @@ def test_create_takes_every_field(simulator):
     assert (nb["lease"]["enable"], nb["lease"]["duration"], nb["lease"]["type"]) == (True, 7200000, "IDLE")
     assert "hooks" not in nb and simulator.hooks(nb["id"]) == hooks
     internal = simulator.notebook(nb["id"])
-    assert internal["_extra"]["affinity"] == {"node": {}} and internal["_extra"]["volume"] == {"id": "efs-1", "uri": "efs.example:/share"}
+    assert internal["_extra"]["affinity"] == {"node": {}} and internal["_extra"]["volume"] == {
+        "id": "efs-1",
+        "uri": "efs.example:/share",
+    }
 
 
-@pytest.mark.parametrize("fields,expected", [
-    ({"duration": -1}, (False, "TIMING")),
-    ({"lease": {"duration": -1, "type": "IDLE"}}, (False, "IDLE")),
-    ({"duration": 10800000, "lease": {"duration": 7200000, "type": "IDLE"}}, (True, "IDLE", 10800000)),
-    ({"volume": {"category": "EVS", "capacity": 4096}, "name": "n" * 128}, (True, "TIMING", 3600000)),
-    ({"volume": {"category": "EVS", "capacity": 1}, "lease": {"type": "IDLE"}}, (True, "IDLE", 3600000)),
-])
+@pytest.mark.parametrize(
+    "fields,expected",
+    [
+        ({"duration": -1}, (False, "TIMING")),
+        ({"lease": {"duration": -1, "type": "IDLE"}}, (False, "IDLE")),
+        ({"duration": 10800000, "lease": {"duration": 7200000, "type": "IDLE"}}, (True, "IDLE", 10800000)),
+        ({"volume": {"category": "EVS", "capacity": 4096}, "name": "n" * 128}, (True, "TIMING", 3600000)),
+        ({"volume": {"category": "EVS", "capacity": 1}, "lease": {"type": "IDLE"}}, (True, "IDLE", 3600000)),
+    ],
+)
 def test_create_lease_and_edge_values(simulator, fields, expected):
     lease = create(simulator, **fields)["lease"]
     assert (lease["enable"], lease["type"]) + ((lease["duration"],) if len(expected) == 3 else ()) == expected
 
 
 CREATE_ERRORS = [
-    ({"name": None}, "ModelArts.6335"), ({"flavor": None}, "ModelArts.6335"), ({"image_id": None}, "ModelArts.6335"),
-    ({"volume": None}, "ModelArts.6335"), ({"volume": {"capacity": 10}}, "ModelArts.6335"),
-    ({"name": ""}, "ModelArts.6334"), ({"name": "n" * 129}, "ModelArts.6334"), ({"name": "bad name"}, "ModelArts.6334"),
-    ({"name": "bad.name"}, "ModelArts.6334"), ({"name": "\u540d\u5b57!"}, "ModelArts.6334"),
-    ({"description": "a<b"}, "ModelArts.6334"), ({"description": "x" * 513}, "ModelArts.6334"),
-    ({"flavor": "modelarts.vm.cpu.999u"}, "ModelArts.6336"), ({"flavor": "modelarts.vm.cpu.64u"}, "ModelArts.6329"),
-    ({"flavor": "modelarts.vm.cpu.free"}, "ModelArts.6336"), ({"flavor": "modelarts.pool.cpu.8u"}, "ModelArts.6335"),
+    ({"name": None}, "ModelArts.6335"),
+    ({"flavor": None}, "ModelArts.6335"),
+    ({"image_id": None}, "ModelArts.6335"),
+    ({"volume": None}, "ModelArts.6335"),
+    ({"volume": {"capacity": 10}}, "ModelArts.6335"),
+    ({"name": ""}, "ModelArts.6334"),
+    ({"name": "n" * 129}, "ModelArts.6334"),
+    ({"name": "bad name"}, "ModelArts.6334"),
+    ({"name": "bad.name"}, "ModelArts.6334"),
+    ({"name": "\u540d\u5b57!"}, "ModelArts.6334"),
+    ({"description": "a<b"}, "ModelArts.6334"),
+    ({"description": "x" * 513}, "ModelArts.6334"),
+    ({"flavor": "modelarts.vm.cpu.999u"}, "ModelArts.6336"),
+    ({"flavor": "modelarts.vm.cpu.64u"}, "ModelArts.6329"),
+    ({"flavor": "modelarts.vm.cpu.free"}, "ModelArts.6336"),
+    ({"flavor": "modelarts.pool.cpu.8u"}, "ModelArts.6335"),
     ({"image_id": "00000000-0000-0000-0000-000000000000"}, "ModelArts.6797"),
-    ({"volume": {"category": "SFS"}}, "ModelArts.6336"), ({"volume": {"category": "EVS", "ownership": "SHARED"}}, "ModelArts.6336"),
+    ({"volume": {"category": "SFS"}}, "ModelArts.6336"),
+    ({"volume": {"category": "EVS", "ownership": "SHARED"}}, "ModelArts.6336"),
     ({"volume": {"category": "EVS", "ownership": "DEDICATED", "id": "x"}}, "ModelArts.6336"),
     ({"volume": {"category": "EFS", "ownership": "DEDICATED"}}, "ModelArts.6335"),
-    ({"volume": {"category": "EVS", "capacity": 0}}, "ModelArts.6331"), ({"volume": {"category": "EVS", "capacity": 4097}}, "ModelArts.6331"),
-    ({"volume": {"category": "EVS", "capacity": "5"}}, "ModelArts.6400"), ({"volume": {"category": "EVS", "size": 5}}, "ModelArts.6400"),
-    ({"endpoints": [{"dev_service": "FTP"}]}, "ModelArts.6336"), ({"endpoints": [{"allowed_access_ips": ["192.0.2.1"]}]}, "ModelArts.6335"),
+    ({"volume": {"category": "EVS", "capacity": 0}}, "ModelArts.6331"),
+    ({"volume": {"category": "EVS", "capacity": 4097}}, "ModelArts.6331"),
+    ({"volume": {"category": "EVS", "capacity": "5"}}, "ModelArts.6400"),
+    ({"volume": {"category": "EVS", "size": 5}}, "ModelArts.6400"),
+    ({"endpoints": [{"dev_service": "FTP"}]}, "ModelArts.6336"),
+    ({"endpoints": [{"allowed_access_ips": ["192.0.2.1"]}]}, "ModelArts.6335"),
     ({"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["300.1.1.1"]}]}, "ModelArts.6336"),
     ({"hooks": {"container_hooks": {"pre_start": {"type": "SCRIPT", "script": "relative.sh"}}}}, "ModelArts.6336"),
-    ({"lease": {"duration": 60000}}, "ModelArts.6336"), ({"lease": {"duration": 3600000, "type": "WEEKLY"}}, "ModelArts.6336"),
-    ({"duration": 259200001}, "ModelArts.6336"), ({"duration": "3600000"}, "ModelArts.6400"), ({"lease": {"enable": True}}, "ModelArts.6400"),
-    ({"feature": "TRAIN"}, "ModelArts.6336"), ({"workspace_id": "ws-1"}, "ModelArts.6336"),
-    ({"tags": [{"key": "k", "value": "v"}]}, "ModelArts.6400"), ({"name": 12}, "ModelArts.6400"), ({"pool_id": None, "color": "red"}, "ModelArts.6400"),
+    ({"lease": {"duration": 60000}}, "ModelArts.6336"),
+    ({"lease": {"duration": 3600000, "type": "WEEKLY"}}, "ModelArts.6336"),
+    ({"duration": 259200001}, "ModelArts.6336"),
+    ({"duration": "3600000"}, "ModelArts.6400"),
+    ({"lease": {"enable": True}}, "ModelArts.6400"),
+    ({"feature": "TRAIN"}, "ModelArts.6336"),
+    ({"workspace_id": "ws-1"}, "ModelArts.6336"),
+    ({"tags": [{"key": "k", "value": "v"}]}, "ModelArts.6400"),
+    ({"name": 12}, "ModelArts.6400"),
+    ({"pool_id": None, "color": "red"}, "ModelArts.6400"),
 ]
 
 
@@ -117,7 +160,12 @@ def test_a_create_can_fail():
         assert call(sim, "GET", "/" + failed["id"]).json()["fail_reason"] == "no capacity left"
         sim.inject_fault(method="POST", path=r"/notebooks$", transition_result="CREATE_FAILED", fail_reason="quota")
         wait_for(sim, create(sim)["id"], "CREATE_FAILED")
-        assert requests.post(sim.url + "/_sim/fail_next_create", json={"fail_reason": "by control"}, timeout=10).status_code == 200
+        assert (
+            requests.post(
+                sim.url + "/_sim/fail_next_create", json={"fail_reason": "by control"}, timeout=10
+            ).status_code
+            == 200
+        )
         third = create(sim)
         wait_for(sim, third["id"], "CREATE_FAILED")
         assert call(sim, "GET", "/" + third["id"]).json()["fail_reason"] == "by control"
@@ -135,7 +183,9 @@ def test_a_create_whose_answer_is_lost_still_creates(simulator):
 
 
 # ---- delete ---------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("status", ["STOPPED", "RUNNING", "ERROR", "CREATE_FAILED", "START_FAILED", "DELETE_FAILED", "FROZEN"])
+@pytest.mark.parametrize(
+    "status", ["STOPPED", "RUNNING", "ERROR", "CREATE_FAILED", "START_FAILED", "DELETE_FAILED", "FROZEN"]
+)
 def test_delete_from_a_stable_or_failed_status(simulator, status):
     nb_id = simulator.add_notebook(status=status, name="doomed")["id"]
     answer = call(simulator, "DELETE", "/" + nb_id)
@@ -197,31 +247,48 @@ def test_show_lease(simulator):
     assert error_code(call(simulator, "GET", "/00000000-0000-0000-0000-000000000000/lease")) == "ModelArts.6309"
 
 
-@pytest.mark.parametrize("query,payload,expected", [
-    (None, {"duration": 7200000, "type": "IDLE"}, (True, 7200000, "IDLE")),
-    (None, {"duration": 259200000}, (True, 259200000, "TIMING")),
-    ({"duration": "10800000"}, {"duration": 7200000, "type": "IDLE"}, (True, 10800000, "TIMING")),
-    ({"duration": "3600000"}, None, (True, 3600000, "TIMING")),
-    (None, {"duration": -1}, (False, 3600000, "TIMING")),
-])
+@pytest.mark.parametrize(
+    "query,payload,expected",
+    [
+        (None, {"duration": 7200000, "type": "IDLE"}, (True, 7200000, "IDLE")),
+        (None, {"duration": 259200000}, (True, 259200000, "TIMING")),
+        ({"duration": "10800000"}, {"duration": 7200000, "type": "IDLE"}, (True, 10800000, "TIMING")),
+        ({"duration": "3600000"}, None, (True, 3600000, "TIMING")),
+        (None, {"duration": -1}, (False, 3600000, "TIMING")),
+    ],
+)
 def test_renew_lease_restarts_the_countdown(simulator, query, payload, expected):
-    nb = simulator.add_notebook(status="RUNNING", lease={"enable": True, "duration": 3600000, "type": "TIMING", "create_at": 1})
+    nb = simulator.add_notebook(
+        status="RUNNING", lease={"enable": True, "duration": 3600000, "type": "TIMING", "create_at": 1}
+    )
     answer = call(simulator, "PATCH", "/%s/lease" % nb["id"], query=query, body=payload)
     assert answer.status_code == 200, answer.text
     lease = answer.json()
     assert (lease["enable"], lease["duration"], lease["type"]) == expected and lease["create_at"] > 1
-    assert call(simulator, "GET", "/" + nb["id"]).json()["lease"] == lease == call(simulator, "GET", "/%s/lease" % nb["id"]).json()
+    assert (
+        call(simulator, "GET", "/" + nb["id"]).json()["lease"]
+        == lease
+        == call(simulator, "GET", "/%s/lease" % nb["id"]).json()
+    )
     assert [w.method for w in simulator.writes] == ["PATCH"]
 
 
-@pytest.mark.parametrize("status,query,payload,code", [
-    ("RUNNING", None, None, "ModelArts.6335"), ("RUNNING", None, {"type": "IDLE"}, "ModelArts.6335"),
-    ("RUNNING", None, {"duration": 60000}, "ModelArts.6336"), ("RUNNING", {"duration": "999999999"}, None, "ModelArts.6336"),
-    ("RUNNING", None, {"duration": 3600000, "type": "NEVER"}, "ModelArts.6336"), ("RUNNING", None, {"duration": "1h"}, "ModelArts.6400"),
-    ("RUNNING", None, {"duration": 3600000, "enable": False}, "ModelArts.6400"), ("RUNNING", None, [3600000], "ModelArts.6400"),
-    ("STOPPED", None, {"duration": 3600000}, "ModelArts.6357"), ("ERROR", None, {"duration": 3600000}, "ModelArts.6357"),
-    ("FROZEN", None, {"duration": 3600000}, "ModelArts.6326"),
-])
+@pytest.mark.parametrize(
+    "status,query,payload,code",
+    [
+        ("RUNNING", None, None, "ModelArts.6335"),
+        ("RUNNING", None, {"type": "IDLE"}, "ModelArts.6335"),
+        ("RUNNING", None, {"duration": 60000}, "ModelArts.6336"),
+        ("RUNNING", {"duration": "999999999"}, None, "ModelArts.6336"),
+        ("RUNNING", None, {"duration": 3600000, "type": "NEVER"}, "ModelArts.6336"),
+        ("RUNNING", None, {"duration": "1h"}, "ModelArts.6400"),
+        ("RUNNING", None, {"duration": 3600000, "enable": False}, "ModelArts.6400"),
+        ("RUNNING", None, [3600000], "ModelArts.6400"),
+        ("STOPPED", None, {"duration": 3600000}, "ModelArts.6357"),
+        ("ERROR", None, {"duration": 3600000}, "ModelArts.6357"),
+        ("FROZEN", None, {"duration": 3600000}, "ModelArts.6326"),
+    ],
+)
 def test_renew_lease_rules(simulator, status, query, payload, code):
     nb = simulator.add_notebook(status=status)
     answer = call(simulator, "PATCH", "/%s/lease" % nb["id"], query=query, body=payload)
@@ -245,14 +312,24 @@ def test_tags_are_added_overwritten_and_removed_by_key(simulator):
     nb_id = simulator.add_notebook()["id"]
     added = tags(simulator, nb_id, "add", [("team", "a"), ("env", "dev")])
     assert added.status_code == 204 and added.content == b"" and simulator.requests[-1].response is None
-    assert call(simulator, "GET", "/" + nb_id).json()["tags"] == [{"key": "team", "value": "a"}, {"key": "env", "value": "dev"}]
+    assert call(simulator, "GET", "/" + nb_id).json()["tags"] == [
+        {"key": "team", "value": "a"},
+        {"key": "env", "value": "dev"},
+    ]
     assert tags(simulator, nb_id, "add", [("team", "b"), ("cost", "")]).status_code == 204
-    assert simulator.notebook(nb_id)["tags"] == [{"key": "team", "value": "b"}, {"key": "env", "value": "dev"}, {"key": "cost", "value": ""}]
+    assert simulator.notebook(nb_id)["tags"] == [
+        {"key": "team", "value": "b"},
+        {"key": "env", "value": "dev"},
+        {"key": "cost", "value": ""},
+    ]
     removed = tags(simulator, nb_id, "remove", [("team", "not-the-value"), ("missing", "x")])
     assert removed.status_code == 204 and removed.content == b""
     assert simulator.notebook(nb_id)["tags"] == [{"key": "env", "value": "dev"}, {"key": "cost", "value": ""}]
     assert [(w.method, w.path.rsplit("/", 1)[1], w.status) for w in simulator.writes] == [
-        ("POST", "create", 204), ("POST", "create", 204), ("DELETE", "delete", 204)]
+        ("POST", "create", 204),
+        ("POST", "create", 204),
+        ("DELETE", "delete", 204),
+    ]
 
 
 def test_tags_in_another_workspace_need_its_id(simulator):
@@ -265,11 +342,17 @@ def test_tags_in_another_workspace_need_its_id(simulator):
 
 
 TAG_ERRORS = [
-    ({"tags": [{"key": "", "value": "v"}]}, "ModelArts.6336"), ({"tags": [{"key": "k" * 129, "value": "v"}]}, "ModelArts.6336"),
-    ({"tags": [{"key": " lead", "value": "v"}]}, "ModelArts.6336"), ({"tags": [{"key": "trail ", "value": "v"}]}, "ModelArts.6336"),
-    ({"tags": [{"key": "_sys_owner", "value": "v"}]}, "ModelArts.6336"), ({"tags": [{"key": "k", "value": "v" * 256}]}, "ModelArts.6336"),
-    ({"tags": [{"value": "v"}]}, "ModelArts.6335"), ({}, "ModelArts.6335"), ({"tags": {"key": "k"}}, "ModelArts.6400"),
-    ({"tags": [{"key": "k", "value": 1}]}, "ModelArts.6400"), ({"tags": [{"key": "k", "value": "v", "color": "red"}]}, "ModelArts.6400"),
+    ({"tags": [{"key": "", "value": "v"}]}, "ModelArts.6336"),
+    ({"tags": [{"key": "k" * 129, "value": "v"}]}, "ModelArts.6336"),
+    ({"tags": [{"key": " lead", "value": "v"}]}, "ModelArts.6336"),
+    ({"tags": [{"key": "trail ", "value": "v"}]}, "ModelArts.6336"),
+    ({"tags": [{"key": "_sys_owner", "value": "v"}]}, "ModelArts.6336"),
+    ({"tags": [{"key": "k", "value": "v" * 256}]}, "ModelArts.6336"),
+    ({"tags": [{"value": "v"}]}, "ModelArts.6335"),
+    ({}, "ModelArts.6335"),
+    ({"tags": {"key": "k"}}, "ModelArts.6400"),
+    ({"tags": [{"key": "k", "value": 1}]}, "ModelArts.6400"),
+    ({"tags": [{"key": "k", "value": "v", "color": "red"}]}, "ModelArts.6400"),
     ({"tags": ["k=v"]}, "ModelArts.6400"),
 ]
 
@@ -289,7 +372,9 @@ def test_tag_edges_and_the_limit(simulator):
     assert tags(simulator, nb_id, "add", [("k" * 128, "v" * 255), ("_sys", "x"), ("with space", "")]).status_code == 204
     assert tags(simulator, nb_id, "add", [("t%02d" % i, "") for i in range(17)]).status_code == 204
     too_many = tags(simulator, nb_id, "add", [("one-more", "")])
-    assert (too_many.status_code, error_code(too_many)) == (400, "ModelArts.6336") and len(simulator.notebook(nb_id)["tags"]) == 20
+    assert (too_many.status_code, error_code(too_many)) == (400, "ModelArts.6336") and len(
+        simulator.notebook(nb_id)["tags"]
+    ) == 20
     assert error_code(tags(simulator, "00000000-0000-0000-0000-000000000000", "add", [("k", "v")])) == "ModelArts.6309"
 
 

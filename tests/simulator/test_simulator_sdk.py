@@ -4,12 +4,34 @@ import pytest
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
-from huaweicloudsdkmodelarts.v1 import (ContainerHooks, CreateNotebookRequest, CreateNotebookTagsRequest, CreateTmsTagsRequest,
-                                        CustomHooks, DeleteNotebookRequest, DeleteNotebookTagsRequest, DeleteTmsTagsRequest, EndpointsReq,
-                                        LeaseReq, ListFlavorsRequest, ListImageRequest, ListNotebooksRequest, ModelArtsClient,
-                                        NotebookCreateRequest, NotebookUpdateRequest, RenewLeaseRequest, ShowImageRequest, ShowLeaseRequest,
-                                        ShowNotebookRequest, ShowSwitchableFlavorsRequest, StartNotebookRequest, StopNotebookRequest, TmsTag,
-                                        UpdateNotebookRequest, VolumeMountRequest)
+from huaweicloudsdkmodelarts.v1 import (
+    ContainerHooks,
+    CreateNotebookRequest,
+    CreateNotebookTagsRequest,
+    CreateTmsTagsRequest,
+    CustomHooks,
+    DeleteNotebookRequest,
+    DeleteNotebookTagsRequest,
+    DeleteTmsTagsRequest,
+    EndpointsReq,
+    LeaseReq,
+    ListFlavorsRequest,
+    ListImageRequest,
+    ListNotebooksRequest,
+    ModelArtsClient,
+    NotebookCreateRequest,
+    NotebookUpdateRequest,
+    RenewLeaseRequest,
+    ShowImageRequest,
+    ShowLeaseRequest,
+    ShowNotebookRequest,
+    ShowSwitchableFlavorsRequest,
+    StartNotebookRequest,
+    StopNotebookRequest,
+    TmsTag,
+    UpdateNotebookRequest,
+    VolumeMountRequest,
+)
 from huaweicloudsdkmodelarts.v1.model.config import Config as HookConfig
 
 from modelarts_simulator import DEFAULT_ACCESS_KEY as AK, DEFAULT_SECRET_KEY as SK, Simulator
@@ -21,7 +43,13 @@ def sdk_client(sim, ak=AK, sk=SK, security_token=None, http_config=None):
         credentials = credentials.with_security_token(security_token)
     config = http_config or HttpConfig.get_default_config()
     config.retry_times = 0
-    return ModelArtsClient.new_builder().with_credentials(credentials).with_endpoint(sim.url).with_http_config(config).build()
+    return (
+        ModelArtsClient.new_builder()
+        .with_credentials(credentials)
+        .with_endpoint(sim.url)
+        .with_http_config(config)
+        .build()
+    )
 
 
 def test_sdk_shows_updates_stops_starts_and_lists(simulator):
@@ -41,15 +69,29 @@ def test_sdk_shows_updates_stops_starts_and_lists(simulator):
     assert stopping.status == "STOPPING"
     assert client.show_notebook(ShowNotebookRequest(id=nb["id"])).status == "STOPPED"
 
-    hooks = CustomHooks(container_hooks=ContainerHooks(pre_start=HookConfig(script="/home/ma-user/work/pre.sh", type="SCRIPT")))
-    body = NotebookUpdateRequest(name="sdk-nb-2", description="updated by the SDK", flavor="modelarts.vm.cpu.8u",
-                                 storage_new_size=20, endpoints=[EndpointsReq(service="SSH", key_pair_names=["kp-sdk"])], hooks=hooks)
+    hooks = CustomHooks(
+        container_hooks=ContainerHooks(pre_start=HookConfig(script="/home/ma-user/work/pre.sh", type="SCRIPT"))
+    )
+    body = NotebookUpdateRequest(
+        name="sdk-nb-2",
+        description="updated by the SDK",
+        flavor="modelarts.vm.cpu.8u",
+        storage_new_size=20,
+        endpoints=[EndpointsReq(service="SSH", key_pair_names=["kp-sdk"])],
+        hooks=hooks,
+    )
     updated = client.update_notebook(UpdateNotebookRequest(id=nb["id"], body=body))
-    assert (updated.name, updated.description, updated.flavor, updated.volume.capacity) == \
-        ("sdk-nb-2", "updated by the SDK", "modelarts.vm.cpu.8u", 20)
+    assert (updated.name, updated.description, updated.flavor, updated.volume.capacity) == (
+        "sdk-nb-2",
+        "updated by the SDK",
+        "modelarts.vm.cpu.8u",
+        20,
+    )
     ssh = [ep for ep in updated.endpoints if ep.service == "SSH"]
     assert len(ssh) == 1 and ssh[0].key_pair_names == ["kp-sdk"]
-    assert simulator.hooks(nb["id"]) == {"container_hooks": {"pre_start": {"script": "/home/ma-user/work/pre.sh", "type": "SCRIPT"}}}
+    assert simulator.hooks(nb["id"]) == {
+        "container_hooks": {"pre_start": {"script": "/home/ma-user/work/pre.sh", "type": "SCRIPT"}}
+    }
 
     starting = client.start_notebook(StartNotebookRequest(id=nb["id"], duration=3600000, type="TIMING"))
     assert starting.status == "STARTING" and starting.lease.duration == 3600000
@@ -59,7 +101,11 @@ def test_sdk_shows_updates_stops_starts_and_lists(simulator):
     assert (listed.total, listed.size, listed.current, listed.pages) == (1, 1, 0, 1)
     assert listed.data[0].id == nb["id"]
 
-    assert [(w.method, w.path.rsplit("/", 1)[1]) for w in simulator.writes] == [("POST", "stop"), ("PUT", nb["id"]), ("POST", "start")]
+    assert [(w.method, w.path.rsplit("/", 1)[1]) for w in simulator.writes] == [
+        ("POST", "stop"),
+        ("PUT", nb["id"]),
+        ("POST", "start"),
+    ]
     assert all(r.headers["Authorization"].startswith("SDK-HMAC-SHA256 Access=%s," % AK) for r in simulator.requests)
 
 
@@ -102,14 +148,23 @@ def test_sdk_over_https(simulator_tls_files):
         assert sdk_client(sim, http_config=verified).list_notebooks(ListNotebooksRequest(limit=10)).total == 1
 
 
-@pytest.mark.parametrize("spelling,service,dev_service,keys", [("sdk", "SSH", None, ["kp-1"]), ("both", "SSH", "SSH", ["kp-1"]),
-                                                               ("seed", None, "SSH", None)])
+@pytest.mark.parametrize(
+    "spelling,service,dev_service,keys",
+    [("sdk", "SSH", None, ["kp-1"]), ("both", "SSH", "SSH", ["kp-1"]), ("seed", None, "SSH", None)],
+)
 def test_sdk_reads_endpoints_in_each_spelling(spelling, service, dev_service, keys):
     # EndpointsRes has service, dev_service and key_pair_names: the seed's ssh_keys is lost on the SDK side.
     with Simulator(endpoint_spelling=spelling) as sim:
-        nb = sim.add_notebook(endpoints=[{"dev_service": "SSH", "allowed_access_ips": ["192.0.2.1"], "ssh_keys": ["kp-1"]}])
+        nb = sim.add_notebook(
+            endpoints=[{"dev_service": "SSH", "allowed_access_ips": ["192.0.2.1"], "ssh_keys": ["kp-1"]}]
+        )
         ssh = sdk_client(sim).show_notebook(ShowNotebookRequest(id=nb["id"])).endpoints[0]
-        assert (ssh.service, ssh.dev_service, ssh.key_pair_names, ssh.uri) == (service, dev_service, keys, nb["endpoints"][0]["uri"])
+        assert (ssh.service, ssh.dev_service, ssh.key_pair_names, ssh.uri) == (
+            service,
+            dev_service,
+            keys,
+            nb["endpoints"][0]["uri"],
+        )
 
 
 def test_sdk_start_sets_the_lease():
@@ -131,7 +186,9 @@ def test_sdk_lists_the_flavor_catalogue_and_switchable_flavors(simulator):
     client = sdk_client(simulator)
     everything = client.list_flavors(ListFlavorsRequest())
     assert everything.total == everything.size == len(everything.flavors) >= 30
-    gpu = client.list_flavors(ListFlavorsRequest(category="GPU", type="MANAGED", limit=4, offset=4, sort_key="vcpus", sort_dir="ASC"))
+    gpu = client.list_flavors(
+        ListFlavorsRequest(category="GPU", type="MANAGED", limit=4, offset=4, sort_key="vcpus", sort_dir="ASC")
+    )
     assert (gpu.current, gpu.size) == (1, 4) and all(f.category == "GPU" and f.gpu.gpu >= 1 for f in gpu.flavors)
     assert [f.vcpus for f in gpu.flavors] == sorted(f.vcpus for f in gpu.flavors)
     ascend = client.list_flavors(ListFlavorsRequest(category="ASCEND")).flavors[0]
@@ -139,7 +196,11 @@ def test_sdk_lists_the_flavor_catalogue_and_switchable_flavors(simulator):
 
     nb = simulator.add_notebook(flavor="modelarts.vm.cpu.2u")
     switchable = client.show_switchable_flavors(ShowSwitchableFlavorsRequest(id=nb["id"], limit=3, offset=0))
-    assert switchable.size == 3 and switchable.total > 3 and "modelarts.vm.cpu.2u" not in [f.id for f in switchable.flavors]
+    assert (
+        switchable.size == 3
+        and switchable.total > 3
+        and "modelarts.vm.cpu.2u" not in [f.id for f in switchable.flavors]
+    )
     with pytest.raises(ClientRequestException) as refused:
         client.list_flavors(ListFlavorsRequest(category="TPU"))
     assert (refused.value.status_code, refused.value.error_code) == (400, "ModelArts.6336")
@@ -151,13 +212,20 @@ def test_sdk_lists_and_shows_images(simulator):
     assert first.size == 200 and first.total > 200 and all(i.type == "BUILD_IN" for i in first.data)
     exact = client.list_image(ListImageRequest(name="pytorch2.1.0-cpu-ubuntu20.04", name_fuzzy_match=False))
     assert exact.total == 1 and exact.data[0].dev_services == ["NOTEBOOK", "SSH"]
-    dedicated = client.list_image(ListImageRequest(type="DEDICATED", service_type="DEV", namespace="team-a", limit=5, offset=0,
-                                                   sort_key="name", sort_dir="ASC"))
+    dedicated = client.list_image(
+        ListImageRequest(
+            type="DEDICATED", service_type="DEV", namespace="team-a", limit=5, offset=0, sort_key="name", sort_dir="ASC"
+        )
+    )
     assert 0 < dedicated.size <= 5 and all(i.namespace == "team-a" and i.type == "DEDICATED" for i in dedicated.data)
     assert [i.name for i in dedicated.data] == sorted(i.name for i in dedicated.data)
     shown = client.show_image(ShowImageRequest(id=exact.data[0].id))
-    assert (shown.id, shown.name, shown.swr_path, shown.resource_categories) == \
-        (exact.data[0].id, "pytorch2.1.0-cpu-ubuntu20.04", exact.data[0].swr_path, ["CPU"])
+    assert (shown.id, shown.name, shown.swr_path, shown.resource_categories) == (
+        exact.data[0].id,
+        "pytorch2.1.0-cpu-ubuntu20.04",
+        exact.data[0].swr_path,
+        ["CPU"],
+    )
     with pytest.raises(ClientRequestException) as missing:
         client.show_image(ShowImageRequest(id="00000000-0000-0000-0000-000000000000"))
     assert (missing.value.status_code, missing.value.error_code) == (400, "ModelArts.6797")
@@ -168,24 +236,49 @@ def test_sdk_lists_and_shows_images(simulator):
 
 def test_sdk_creates_and_deletes(simulator):
     client = sdk_client(simulator)
-    body = NotebookCreateRequest(name="sdk-created", description="by the SDK", flavor="modelarts.vm.cpu.8u",
-                                 image_id="e1a07296-22a8-4f05-8bc8-e936c8e54202", volume=VolumeMountRequest(category="EVS", capacity=50),
-                                 endpoints=[EndpointsReq(service="SSH", key_pair_names=["kp-sdk"])],
-                                 lease=LeaseReq(duration=7200000, type="IDLE"))
+    body = NotebookCreateRequest(
+        name="sdk-created",
+        description="by the SDK",
+        flavor="modelarts.vm.cpu.8u",
+        image_id="e1a07296-22a8-4f05-8bc8-e936c8e54202",
+        volume=VolumeMountRequest(category="EVS", capacity=50),
+        endpoints=[EndpointsReq(service="SSH", key_pair_names=["kp-sdk"])],
+        lease=LeaseReq(duration=7200000, type="IDLE"),
+    )
     created = client.create_notebook(CreateNotebookRequest(body=body))
-    assert (created.status, created.name, created.flavor, created.volume.capacity) == ("CREATING", "sdk-created", "modelarts.vm.cpu.8u", 50)
+    assert (created.status, created.name, created.flavor, created.volume.capacity) == (
+        "CREATING",
+        "sdk-created",
+        "modelarts.vm.cpu.8u",
+        50,
+    )
     assert (created.lease.enable, created.lease.duration, created.lease.type) == (True, 7200000, "IDLE")
     assert [ep.key_pair_names for ep in created.endpoints if ep.service == "SSH"] == [["kp-sdk"]]
     assert client.show_notebook(ShowNotebookRequest(id=created.id)).status == "RUNNING"
-    terraform_like = client.create_notebook(CreateNotebookRequest(body=NotebookCreateRequest(
-        name="tf", flavor="modelarts.vm.cpu.2u", image_id="e1a07296-22a8-4f05-8bc8-e936c8e54202",
-        volume=VolumeMountRequest(category="EVS"), duration=-1)))
+    terraform_like = client.create_notebook(
+        CreateNotebookRequest(
+            body=NotebookCreateRequest(
+                name="tf",
+                flavor="modelarts.vm.cpu.2u",
+                image_id="e1a07296-22a8-4f05-8bc8-e936c8e54202",
+                volume=VolumeMountRequest(category="EVS"),
+                duration=-1,
+            )
+        )
+    )
     assert terraform_like.lease.enable is False
 
     with pytest.raises(ClientRequestException) as refused:
-        client.create_notebook(CreateNotebookRequest(body=NotebookCreateRequest(
-            name="bad name", flavor="modelarts.vm.cpu.2u", image_id="e1a07296-22a8-4f05-8bc8-e936c8e54202",
-            volume=VolumeMountRequest(category="EVS"))))
+        client.create_notebook(
+            CreateNotebookRequest(
+                body=NotebookCreateRequest(
+                    name="bad name",
+                    flavor="modelarts.vm.cpu.2u",
+                    image_id="e1a07296-22a8-4f05-8bc8-e936c8e54202",
+                    volume=VolumeMountRequest(category="EVS"),
+                )
+            )
+        )
     assert (refused.value.status_code, refused.value.error_code) == (400, "ModelArts.6334")
 
     deleting = client.delete_notebook(DeleteNotebookRequest(id=created.id))
@@ -197,13 +290,17 @@ def test_sdk_creates_and_deletes(simulator):
 
 
 def test_sdk_shows_and_renews_the_lease(simulator):
-    nb = simulator.add_notebook(status="RUNNING", lease={"enable": True, "duration": 3600000, "type": "TIMING", "create_at": 1})
+    nb = simulator.add_notebook(
+        status="RUNNING", lease={"enable": True, "duration": 3600000, "type": "TIMING", "create_at": 1}
+    )
     client = sdk_client(simulator)
     shown = client.show_lease(ShowLeaseRequest(id=nb["id"]))
     assert (shown.enable, shown.duration, shown.type, shown.create_at) == (True, 3600000, "TIMING", 1)
     renewed = client.renew_lease(RenewLeaseRequest(id=nb["id"], body=LeaseReq(duration=10800000, type="IDLE")))
     assert (renewed.enable, renewed.duration, renewed.type) == (True, 10800000, "IDLE") and renewed.create_at > 1
-    by_query = client.renew_lease(RenewLeaseRequest(id=nb["id"], duration=7200000, body=LeaseReq(duration=10800000, type="IDLE")))
+    by_query = client.renew_lease(
+        RenewLeaseRequest(id=nb["id"], duration=7200000, body=LeaseReq(duration=10800000, type="IDLE"))
+    )
     assert (by_query.duration, by_query.type) == (7200000, "TIMING")
     simulator.set_status(nb["id"], "STOPPED")
     with pytest.raises(ClientRequestException) as refused:
@@ -214,14 +311,28 @@ def test_sdk_shows_and_renews_the_lease(simulator):
 def test_sdk_adds_and_removes_tags(simulator):
     nb = simulator.add_notebook()
     client = sdk_client(simulator)
-    added = client.create_notebook_tags(CreateNotebookTagsRequest(
-        resource_id=nb["id"], body=CreateTmsTagsRequest(tags=[TmsTag(key="team", value="a"), TmsTag(key="env", value="dev")])))
+    added = client.create_notebook_tags(
+        CreateNotebookTagsRequest(
+            resource_id=nb["id"],
+            body=CreateTmsTagsRequest(tags=[TmsTag(key="team", value="a"), TmsTag(key="env", value="dev")]),
+        )
+    )
     assert added.status_code == 204
-    assert [(t.key, t.value) for t in client.show_notebook(ShowNotebookRequest(id=nb["id"])).tags] == [("team", "a"), ("env", "dev")]
-    removed = client.delete_notebook_tags(DeleteNotebookTagsRequest(resource_id=nb["id"], body=DeleteTmsTagsRequest(tags=[TmsTag(key="team")])))
+    assert [(t.key, t.value) for t in client.show_notebook(ShowNotebookRequest(id=nb["id"])).tags] == [
+        ("team", "a"),
+        ("env", "dev"),
+    ]
+    removed = client.delete_notebook_tags(
+        DeleteNotebookTagsRequest(resource_id=nb["id"], body=DeleteTmsTagsRequest(tags=[TmsTag(key="team")]))
+    )
     assert removed.status_code == 204
     assert [(t.key, t.value) for t in client.show_notebook(ShowNotebookRequest(id=nb["id"])).tags] == [("env", "dev")]
     with pytest.raises(ClientRequestException) as refused:
-        client.create_notebook_tags(CreateNotebookTagsRequest(resource_id=nb["id"], workspace_id="0",
-                                                              body=CreateTmsTagsRequest(tags=[TmsTag(key="_sys_x", value="v")])))
+        client.create_notebook_tags(
+            CreateNotebookTagsRequest(
+                resource_id=nb["id"],
+                workspace_id="0",
+                body=CreateTmsTagsRequest(tags=[TmsTag(key="_sys_x", value="v")]),
+            )
+        )
     assert (refused.value.status_code, refused.value.error_code) == (400, "ModelArts.6336")

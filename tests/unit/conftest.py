@@ -24,4 +24,6 @@ def no_backoff_sleep(monkeypatch):
     from ansible_collections.hwcloud.modelarts.plugins.module_utils import _http
 
     monkeypatch.setattr(_http, "BACKOFF_FACTOR", 0.001)
-    monkeypatch.setattr(_http, "backoff_delay", lambda attempt, factor=0.001, maximum=0.01: min(maximum, factor * 2 ** (attempt - 1)))
+    monkeypatch.setattr(
+        _http, "backoff_delay", lambda attempt, factor=0.001, maximum=0.01: min(maximum, factor * 2 ** (attempt - 1))
+    )

@@ -41,8 +41,13 @@ class CallbackModule(CallbackBase):
         if not self._path:
             return
         task = result._task  # pylint: disable=protected-access
-        record = {"task": task.get_name(), "action": task.action, "host": result._host.get_name(),  # pylint: disable=protected-access
-                  "status": status, "result": result._result}  # pylint: disable=protected-access
+        record = {
+            "task": task.get_name(),
+            "action": task.action,
+            "host": result._host.get_name(),  # pylint: disable=protected-access
+            "status": status,
+            "result": result._result,
+        }  # pylint: disable=protected-access
         with open(self._path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(record, cls=AnsibleJSONEncoder, sort_keys=True) + "\n")
 

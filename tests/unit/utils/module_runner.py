@@ -26,6 +26,7 @@ except ImportError:
         with mock.patch.object(basic, "_ANSIBLE_ARGS", payload):
             yield
 
+
 from modelarts_simulator import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY  # pylint: disable=wrong-import-order
 
 

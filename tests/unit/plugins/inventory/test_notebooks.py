@@ -20,8 +20,16 @@ from ansible_collections.hwcloud.modelarts.plugins.inventory.notebooks import ho
 
 from modelarts_simulator import DEFAULT_AUTH_TOKEN  # pylint: disable=wrong-import-order
 
-HW_VARIABLES = ("HW_REGION_NAME", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN",
-                "HW_CLOUD", "HW_MODELARTS_ENDPOINT")
+HW_VARIABLES = (
+    "HW_REGION_NAME",
+    "HW_PROJECT_ID",
+    "HW_ACCESS_KEY",
+    "HW_SECRET_KEY",
+    "HW_SECURITY_TOKEN",
+    "HW_AUTH_TOKEN",
+    "HW_CLOUD",
+    "HW_MODELARTS_ENDPOINT",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -60,25 +68,34 @@ def list_requests(simulator):
     return [r for r in simulator.requests if r.method == "GET" and r.notebook_id is None]
 
 
-@pytest.mark.parametrize("name, accepted", [
-    ("fleet.modelarts.yml", True), ("fleet.modelarts.yaml", True), ("modelarts.yml", False), ("fleet.yml", False),
-    ("fleet.modelarts.json", False),
-])
+@pytest.mark.parametrize(
+    "name, accepted",
+    [
+        ("fleet.modelarts.yml", True),
+        ("fleet.modelarts.yaml", True),
+        ("modelarts.yml", False),
+        ("fleet.yml", False),
+        ("fleet.modelarts.json", False),
+    ],
+)
 def test_verify_file_accepts_only_modelarts_yaml_files(tmp_path, name, accepted):
     path = tmp_path / name
     path.write_text("plugin: hwcloud.modelarts.notebooks\n")
     assert inventory_loader.get("hwcloud.modelarts.notebooks").verify_file(str(path)) is accepted
 
 
-@pytest.mark.parametrize("uri, address", [
-    ("192.168.0.5:22", ("192.168.0.5", 22)),
-    ("ssh://dev-abc.example.com:30022", ("dev-abc.example.com", 30022)),
-    ("[2001:db8::5]:2222", ("2001:db8::5", 2222)),
-    ("192.168.0.5", None),
-    ("https://192.168.0.5:22", None),
-    ("192.168.0.5:port", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "uri, address",
+    [
+        ("192.168.0.5:22", ("192.168.0.5", 22)),
+        ("ssh://dev-abc.example.com:30022", ("dev-abc.example.com", 30022)),
+        ("[2001:db8::5]:2222", ("2001:db8::5", 2222)),
+        ("192.168.0.5", None),
+        ("https://192.168.0.5:22", None),
+        ("192.168.0.5:port", None),
+        ("", None),
+    ],
+)
 def test_ssh_address_from_the_ssh_endpoint_uri(uri, address):
     instance = {"endpoints": [{"dev_service": "NOTEBOOK", "uri": "10.0.0.1:8888"}, {"service": "SSH", "uri": uri}]}
     assert ssh_address(instance) == address
@@ -96,14 +113,23 @@ def test_host_names_use_the_id_of_every_instance_whose_name_is_shared():
 
 
 def test_hosts_and_their_variables(simulator, credentials, tmp_path):
-    ssh = simulator.add_notebook(name="ssh-nb", status="RUNNING", endpoints=[{"dev_service": "NOTEBOOK"}, {"dev_service": "SSH"}])
+    ssh = simulator.add_notebook(
+        name="ssh-nb", status="RUNNING", endpoints=[{"dev_service": "NOTEBOOK"}, {"dev_service": "SSH"}]
+    )
     local = simulator.add_notebook(name="api-nb", status="STOPPED")
     inventory = load(tmp_path, {})
-    assert set(inventory.groups["modelarts"].get_hosts()) == {inventory.get_host("ssh-nb"), inventory.get_host("api-nb")}
+    assert set(inventory.groups["modelarts"].get_hosts()) == {
+        inventory.get_host("ssh-nb"),
+        inventory.get_host("api-nb"),
+    }
 
     ssh_vars = hostvars(inventory, "ssh-nb")
     host, port = ssh["endpoints"][1]["uri"].split(":")
-    assert (ssh_vars["ansible_host"], ssh_vars["ansible_port"], ssh_vars["ansible_user"]) == (host, int(port), "ma-user")
+    assert (ssh_vars["ansible_host"], ssh_vars["ansible_port"], ssh_vars["ansible_user"]) == (
+        host,
+        int(port),
+        "ma-user",
+    )
     assert "ansible_connection" not in ssh_vars
     local_vars = hostvars(inventory, "api-nb")
     assert local_vars["ansible_connection"] == "local" and "ansible_host" not in local_vars
@@ -111,7 +137,9 @@ def test_hosts_and_their_variables(simulator, credentials, tmp_path):
     # Every field of the instance, prefixed, except its token.
     public = dict(local)
     del public["token"]
-    assert {k: v for k, v in local_vars.items() if k.startswith("modelarts_")} == {"modelarts_" + k: v for k, v in public.items()}
+    assert {k: v for k, v in local_vars.items() if k.startswith("modelarts_")} == {
+        "modelarts_" + k: v for k, v in public.items()
+    }
     everything = json.dumps({name: hostvars(inventory, name) for name in inventory.hosts})
     for nb in (ssh, local):
         assert nb["token"] not in everything
@@ -158,11 +186,14 @@ def test_filters(simulator, credentials, tmp_path):
 def test_constructed_compose_groups_and_keyed_groups(simulator, credentials, tmp_path):
     simulator.add_notebook(name="gpu-nb", status="RUNNING", flavor="modelarts.vm.gpu.t4u8", capacity=50)
     simulator.add_notebook(name="cpu-nb", status="STOPPED")
-    inventory = load(tmp_path, {
-        "compose": {"disk_gb": "modelarts_volume.capacity", "team": "'ml-' ~ modelarts_name"},
-        "groups": {"gpu": "'gpu' in modelarts_flavor"},
-        "keyed_groups": [{"key": "modelarts_status | lower", "prefix": "status"}],
-    })
+    inventory = load(
+        tmp_path,
+        {
+            "compose": {"disk_gb": "modelarts_volume.capacity", "team": "'ml-' ~ modelarts_name"},
+            "groups": {"gpu": "'gpu' in modelarts_flavor"},
+            "keyed_groups": [{"key": "modelarts_status | lower", "prefix": "status"}],
+        },
+    )
     assert hostvars(inventory, "gpu-nb")["disk_gb"] == 50
     assert hostvars(inventory, "cpu-nb")["team"] == "ml-cpu-nb"
     assert [h.name for h in inventory.groups["gpu"].get_hosts()] == ["gpu-nb"]
@@ -215,7 +246,9 @@ def test_options_in_the_file_override_the_environment(simulator, monkeypatch, tm
     simulator.add_notebook(name="nb")
     monkeypatch.setenv("HW_PROJECT_ID", "wrong-project")
     monkeypatch.setenv("HW_MODELARTS_ENDPOINT", "http://127.0.0.1:1")
-    inventory = load(tmp_path, {"endpoint": simulator.url, "project_id": simulator.project_id, "auth_token": DEFAULT_AUTH_TOKEN})
+    inventory = load(
+        tmp_path, {"endpoint": simulator.url, "project_id": simulator.project_id, "auth_token": DEFAULT_AUTH_TOKEN}
+    )
     assert set(inventory.hosts) == {"nb"}
 
 

@@ -10,7 +10,11 @@ import pytest
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils import _http
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._auth import AkSkAuth, TokenAuth
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsClient, ModelArtsError, RetryPolicy
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import (
+    ModelArtsClient,
+    ModelArtsError,
+    RetryPolicy,
+)
 
 from modelarts_simulator import DEFAULT_ACCESS_KEY, DEFAULT_AUTH_TOKEN, DEFAULT_SECRET_KEY  # pylint: disable=wrong-import-order
 
@@ -31,9 +35,13 @@ def show(c, notebook_id):
 def test_signed_requests_are_accepted(simulator):
     nb = simulator.add_notebook(name="nb-1")
     assert show(client(simulator), nb["id"])["name"] == "nb-1"
-    body = client(simulator).request("PUT", "/v1/%s/notebooks/%s" % (simulator.project_id, nb["id"]), "Updating", body={"description": "a b/c"[:3]})
+    body = client(simulator).request(
+        "PUT", "/v1/%s/notebooks/%s" % (simulator.project_id, nb["id"]), "Updating", body={"description": "a b/c"[:3]}
+    )
     assert body["description"] == "a b"
-    page = client(simulator).request("GET", "/v1/%s/notebooks" % simulator.project_id, "Listing", params=[("name", "nb 1/~"), ("limit", 50)])
+    page = client(simulator).request(
+        "GET", "/v1/%s/notebooks" % simulator.project_id, "Listing", params=[("name", "nb 1/~"), ("limit", 50)]
+    )
     assert page["data"] == []
 
 
@@ -90,7 +98,9 @@ def test_zero_retries_means_one_attempt(simulator):
 
 def test_non_transient_errors_are_not_retried(simulator):
     nb = simulator.add_notebook(name="nb-1")
-    simulator.inject_fault(method="GET", path=NOTEBOOK, count=1, status=400, body={"error_code": "ModelArts.6400", "error_msg": "bad"})
+    simulator.inject_fault(
+        method="GET", path=NOTEBOOK, count=1, status=400, body={"error_code": "ModelArts.6400", "error_msg": "bad"}
+    )
     with pytest.raises(ModelArtsError) as caught:
         show(client(simulator), nb["id"])
     assert caught.value.error_code == "ModelArts.6400" and len(simulator.requests) == 1
@@ -98,8 +108,14 @@ def test_non_transient_errors_are_not_retried(simulator):
 
 def test_retry_after_is_honoured(simulator):
     nb = simulator.add_notebook(name="nb-1")
-    simulator.inject_fault(method="GET", path=NOTEBOOK, count=1, status=429, headers={"Retry-After": "1"},
-                           body={"error_code": "APIGW.0308", "error_msg": "throttled"})
+    simulator.inject_fault(
+        method="GET",
+        path=NOTEBOOK,
+        count=1,
+        status=429,
+        headers={"Retry-After": "1"},
+        body={"error_code": "APIGW.0308", "error_msg": "throttled"},
+    )
     started = time.monotonic()
     show(client(simulator), nb["id"])
     assert time.monotonic() - started >= 0.9
@@ -133,7 +149,9 @@ def test_writes_are_never_resent_by_the_transport(simulator, kind):
     else:
         simulator.inject_fault(method="PUT", path=NOTEBOOK, count=1, drop=True, apply=True)
     with pytest.raises(ModelArtsError) as caught:
-        client(simulator).request("PUT", "/v1/%s/notebooks/%s" % (simulator.project_id, nb["id"]), "Updating", body={"description": "x"})
+        client(simulator).request(
+            "PUT", "/v1/%s/notebooks/%s" % (simulator.project_id, nb["id"]), "Updating", body={"description": "x"}
+        )
     assert caught.value.transient
     assert [r.method for r in simulator.requests] == ["PUT"]
     assert simulator.notebook(nb["id"])["description"] == "x"
@@ -174,7 +192,9 @@ def test_malformed_answer_to_a_write_is_a_transient_error(simulator):
     nb = simulator.add_notebook(name="nb-1")
     simulator.inject_fault(method="PUT", path=NOTEBOOK, count=1, status=200, body="<html>", apply=True)
     with pytest.raises(ModelArtsError) as caught:
-        client(simulator).request("PUT", "/v1/%s/notebooks/%s" % (simulator.project_id, nb["id"]), "Updating", body={"description": "y"})
+        client(simulator).request(
+            "PUT", "/v1/%s/notebooks/%s" % (simulator.project_id, nb["id"]), "Updating", body={"description": "y"}
+        )
     assert caught.value.transient and "not a JSON object" in caught.value.message
 
 

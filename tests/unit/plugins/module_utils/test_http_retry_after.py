@@ -10,7 +10,11 @@ import time
 
 import pytest
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import RETRY_AFTER_MAX, ModelArtsClient, ModelArtsError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import (
+    RETRY_AFTER_MAX,
+    ModelArtsClient,
+    ModelArtsError,
+)
 
 
 class Answer:
@@ -31,15 +35,18 @@ def error_of(headers):
     return info.value
 
 
-@pytest.mark.parametrize("headers, expected", [
-    ({}, None),
-    ({"Retry-After": "3"}, 3.0),
-    # Not RFC 9110 delay-seconds: ignored, as the transport ignores them when it retries a read.
-    ({"Retry-After": "0.5"}, None),
-    ({"Retry-After": "-4"}, None),
-    ({"Retry-After": "86400"}, RETRY_AFTER_MAX),
-    ({"Retry-After": "soon"}, None),
-])
+@pytest.mark.parametrize(
+    "headers, expected",
+    [
+        ({}, None),
+        ({"Retry-After": "3"}, 3.0),
+        # Not RFC 9110 delay-seconds: ignored, as the transport ignores them when it retries a read.
+        ({"Retry-After": "0.5"}, None),
+        ({"Retry-After": "-4"}, None),
+        ({"Retry-After": "86400"}, RETRY_AFTER_MAX),
+        ({"Retry-After": "soon"}, None),
+    ],
+)
 def test_a_failed_answer_carries_the_retry_after_it_asked_for(headers, expected):
     error = error_of(headers)
     assert error.transient and error.retry_after == expected

@@ -14,16 +14,21 @@ class Sent(Exception):
     pass
 
 
-@pytest.mark.parametrize("validate_certs, ca_path, expected", [
-    (True, "/etc/team/ca.pem", "/etc/team/ca.pem"),
-    (False, None, False),
-    (False, "/etc/team/ca.pem", "/etc/team/ca.pem"),
-])
+@pytest.mark.parametrize(
+    "validate_certs, ca_path, expected",
+    [
+        (True, "/etc/team/ca.pem", "/etc/team/ca.pem"),
+        (False, None, False),
+        (False, "/etc/team/ca.pem", "/etc/team/ca.pem"),
+    ],
+)
 def test_the_certificate_check_asked_for_wins_over_the_environment(monkeypatch, validate_certs, ca_path, expected):
     # requests would otherwise take these over the session's own setting, silently ignoring ca_path.
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
     monkeypatch.setenv("CURL_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
-    client = ModelArtsClient("https://modelarts.example.com", "p1", TokenAuth("t"), validate_certs=validate_certs, ca_path=ca_path)
+    client = ModelArtsClient(
+        "https://modelarts.example.com", "p1", TokenAuth("t"), validate_certs=validate_certs, ca_path=ca_path
+    )
     seen = {}
 
     def send(request, **kwargs):

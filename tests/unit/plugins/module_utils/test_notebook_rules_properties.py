@@ -15,8 +15,7 @@ import binascii
 import ipaddress
 import string
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
     RuleError,
@@ -37,8 +36,8 @@ KEYS = ["team-a-keypair", "team-b-keypair", "ops-keypair"]
 valid_names = st.text(NAME_CHARS, min_size=1, max_size=128)
 names = st.one_of(valid_names, st.text(max_size=140), st.text(NAME_CHARS, min_size=129, max_size=140))
 valid_descriptions = st.text(st.characters(blacklist_characters=FORBIDDEN, blacklist_categories=("Cs",)), max_size=512)
-descriptions = st.one_of(valid_descriptions, st.text(max_size=600), st.text(st.sampled_from("ab&<>\"/"), max_size=20))
-sizes = st.one_of(st.integers(1, 4096), st.integers(-5, 5000), st.integers(-(2 ** 40), 2 ** 40))
+descriptions = st.one_of(valid_descriptions, st.text(max_size=600), st.text(st.sampled_from('ab&<>"/'), max_size=20))
+sizes = st.one_of(st.integers(1, 4096), st.integers(-5, 5000), st.integers(-(2**40), 2**40))
 valid_ips = st.one_of(st.ip_addresses(v=4).map(str), st.ip_addresses(v=6).map(str))
 ips = st.one_of(valid_ips, st.text(max_size=20), st.sampled_from(["256.1.1.1", "1.2.3", "::g", "10.0.0.1/24", ""]))
 scripts = st.one_of(
@@ -46,17 +45,29 @@ scripts = st.one_of(
     st.text(max_size=30).map(lambda t: "/" + t),
     st.text(max_size=30),
 )
-hook_configs = st.fixed_dictionaries({"script": scripts}, optional={"type": st.sampled_from(["COMMAND", "SCRIPT", None])})
-hooks = st.fixed_dictionaries({"container_hooks": st.fixed_dictionaries({}, optional={"pre_start": hook_configs, "post_start": hook_configs})})
+hook_configs = st.fixed_dictionaries(
+    {"script": scripts}, optional={"type": st.sampled_from(["COMMAND", "SCRIPT", None])}
+)
+hooks = st.fixed_dictionaries(
+    {"container_hooks": st.fixed_dictionaries({}, optional={"pre_start": hook_configs, "post_start": hook_configs})}
+)
 endpoint_requests = st.fixed_dictionaries(
     {"dev_service": st.sampled_from(["NOTEBOOK", "SSH"])},
     optional={"allowed_access_ips": st.lists(ips, max_size=7), "ssh_keys": st.lists(st.sampled_from(KEYS), max_size=3)},
 )
-params = st.fixed_dictionaries({}, optional={
-    "name": names, "description": descriptions, "storage_size": sizes,
-    "endpoints": st.lists(endpoint_requests, max_size=3), "hooks": hooks, "force_update_hooks": st.booleans(),
-    "flavor": st.sampled_from(FLAVORS), "image_id": st.sampled_from(IMAGES),
-})
+params = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": names,
+        "description": descriptions,
+        "storage_size": sizes,
+        "endpoints": st.lists(endpoint_requests, max_size=3),
+        "hooks": hooks,
+        "force_update_hooks": st.booleans(),
+        "flavor": st.sampled_from(FLAVORS),
+        "image_id": st.sampled_from(IMAGES),
+    },
+)
 
 
 # ---- the oracle: the seed's rules, restated --------------------------------------------------------
@@ -109,21 +120,41 @@ def broken_rules(request):
 
 
 valid_hook_configs = st.one_of(
-    st.fixed_dictionaries({"script": st.binary(min_size=1, max_size=30).map(lambda b: base64.b64encode(b).decode()),
-                           "type": st.just("COMMAND")}),
-    st.fixed_dictionaries({"script": st.text(max_size=30).map(lambda t: "/" + t)}, optional={"type": st.sampled_from(["SCRIPT", None])}),
+    st.fixed_dictionaries(
+        {
+            "script": st.binary(min_size=1, max_size=30).map(lambda b: base64.b64encode(b).decode()),
+            "type": st.just("COMMAND"),
+        }
+    ),
+    st.fixed_dictionaries(
+        {"script": st.text(max_size=30).map(lambda t: "/" + t)}, optional={"type": st.sampled_from(["SCRIPT", None])}
+    ),
 )
 valid_endpoint_requests = st.fixed_dictionaries(
     {"dev_service": st.sampled_from(["NOTEBOOK", "SSH"])},
-    optional={"allowed_access_ips": st.lists(valid_ips, max_size=5), "ssh_keys": st.lists(st.sampled_from(KEYS), max_size=3)},
+    optional={
+        "allowed_access_ips": st.lists(valid_ips, max_size=5),
+        "ssh_keys": st.lists(st.sampled_from(KEYS), max_size=3),
+    },
 )
-valid_params = st.fixed_dictionaries({}, optional={
-    "name": valid_names, "description": valid_descriptions, "storage_size": st.integers(1, 4096),
-    "endpoints": st.lists(valid_endpoint_requests, max_size=2, unique_by=lambda ep: ep["dev_service"]),
-    "hooks": st.fixed_dictionaries({"container_hooks": st.fixed_dictionaries(
-        {}, optional={"pre_start": valid_hook_configs, "post_start": valid_hook_configs})}),
-    "flavor": st.sampled_from(FLAVORS), "image_id": st.sampled_from(IMAGES),
-})
+valid_params = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": valid_names,
+        "description": valid_descriptions,
+        "storage_size": st.integers(1, 4096),
+        "endpoints": st.lists(valid_endpoint_requests, max_size=2, unique_by=lambda ep: ep["dev_service"]),
+        "hooks": st.fixed_dictionaries(
+            {
+                "container_hooks": st.fixed_dictionaries(
+                    {}, optional={"pre_start": valid_hook_configs, "post_start": valid_hook_configs}
+                )
+            }
+        ),
+        "flavor": st.sampled_from(FLAVORS),
+        "image_id": st.sampled_from(IMAGES),
+    },
+)
 
 
 # ---- instances ------------------------------------------------------------------------------------
@@ -137,17 +168,38 @@ def _endpoint(service, key_name, ip_list, key_list):
 
 
 live_endpoints = st.lists(
-    st.tuples(st.sampled_from(["dev_service", "service"]), st.one_of(st.none(), st.lists(valid_ips, max_size=5, unique=True)),
-              st.one_of(st.none(), st.lists(st.sampled_from(KEYS), max_size=3, unique=True))),
+    st.tuples(
+        st.sampled_from(["dev_service", "service"]),
+        st.one_of(st.none(), st.lists(valid_ips, max_size=5, unique=True)),
+        st.one_of(st.none(), st.lists(st.sampled_from(KEYS), max_size=3, unique=True)),
+    ),
     max_size=2,
-).map(lambda items: [_endpoint(service, key, ip_list, key_list) for service, (key, ip_list, key_list) in zip(["NOTEBOOK", "SSH"], items)])
+).map(
+    lambda items: [
+        _endpoint(service, key, ip_list, key_list)
+        for service, (key, ip_list, key_list) in zip(["NOTEBOOK", "SSH"], items)
+    ]
+)
 
 instances = st.builds(
     lambda name, description, flavor, image, capacity, endpoints, status: {
-        "id": "nb-1", "name": name, "description": description, "flavor": flavor, "image": {"id": image, "name": "x"},
-        "volume": {"category": "EVS", "capacity": capacity}, "endpoints": endpoints, "status": status, "token": "t0ken"},
-    valid_names, st.one_of(valid_descriptions, st.none()), st.sampled_from(FLAVORS), st.sampled_from(IMAGES), st.integers(1, 4096),
-    live_endpoints, st.sampled_from(["RUNNING", "STOPPED"]),
+        "id": "nb-1",
+        "name": name,
+        "description": description,
+        "flavor": flavor,
+        "image": {"id": image, "name": "x"},
+        "volume": {"category": "EVS", "capacity": capacity},
+        "endpoints": endpoints,
+        "status": status,
+        "token": "t0ken",
+    },
+    valid_names,
+    st.one_of(valid_descriptions, st.none()),
+    st.sampled_from(FLAVORS),
+    st.sampled_from(IMAGES),
+    st.integers(1, 4096),
+    live_endpoints,
+    st.sampled_from(["RUNNING", "STOPPED"]),
 )
 
 
@@ -156,8 +208,13 @@ def instance_and_own_params(draw):
     """An instance and a request derived from it: a subset of its own fields, lists reordered and repeated."""
     instance = draw(instances)
     request = {}
-    for field, value in (("name", instance["name"]), ("description", instance["description"] or ""), ("flavor", instance["flavor"]),
-                         ("image_id", instance["image"]["id"]), ("storage_size", instance["volume"]["capacity"])):
+    for field, value in (
+        ("name", instance["name"]),
+        ("description", instance["description"] or ""),
+        ("flavor", instance["flavor"]),
+        ("image_id", instance["image"]["id"]),
+        ("storage_size", instance["volume"]["capacity"]),
+    ):
         if draw(st.booleans()):
             request[field] = value
     if instance["endpoints"] and draw(st.booleans()):
@@ -170,7 +227,9 @@ def instance_and_own_params(draw):
                 if draw(st.booleans()):
                     values = list(endpoint.get(key) or [])
                     # A repeat stays within the 5 addresses validate() counts.
-                    values = draw(st.permutations(values)) + (values[:1] if len(values) < 5 and draw(st.booleans()) else [])
+                    values = draw(st.permutations(values)) + (
+                        values[:1] if len(values) < 5 and draw(st.booleans()) else []
+                    )
                     wanted[key] = values
             request["endpoints"].append(wanted)
     return instance, request
@@ -204,7 +263,8 @@ def test_an_instance_compared_with_its_own_fields_has_no_change(case):
 
 def _live(instance, field):
     return {"image_id": (instance["image"] or {}).get("id"), "storage_new_size": instance["volume"]["capacity"]}.get(
-        field, instance.get(field))
+        field, instance.get(field)
+    )
 
 
 @SETTINGS
@@ -222,7 +282,9 @@ def test_update_body_holds_only_changed_and_valid_content(instance, request, sen
     assert set(body) == expected
     for field, value in body.items():
         if field in ("name", "description", "flavor", "image_id"):
-            assert value == request[field] and value != (_live(instance, field) or ("" if field == "description" else None))
+            assert value == request[field] and value != (
+                _live(instance, field) or ("" if field == "description" else None)
+            )
         elif field == "storage_new_size":
             assert value == request["storage_size"] > instance["volume"]["capacity"]
         elif field == "hooks":
@@ -239,8 +301,13 @@ def test_update_body_holds_only_changed_and_valid_content(instance, request, sen
                     assert sorted(sent[wanted["dev_service"]][key]) == sorted(set(wanted[key]))
         for endpoint in instance["endpoints"]:
             service = endpoint.get("dev_service") or endpoint.get("service")
-            untouched = [k for k in ("allowed_access_ips", "ssh_keys") if k in endpoint and endpoint[k] is not None
-                         and not any(w["dev_service"] == service and w.get(k) is not None for w in request["endpoints"])]
+            untouched = [
+                k
+                for k in ("allowed_access_ips", "ssh_keys")
+                if k in endpoint
+                and endpoint[k] is not None
+                and not any(w["dev_service"] == service and w.get(k) is not None for w in request["endpoints"])
+            ]
             for key in untouched:
                 assert sent[service][key] == endpoint[key], "a live endpoint setting that was not requested changed"
     # Applied, the body leaves nothing to change: a second compare is clean.

@@ -24,7 +24,7 @@ class Pages:
         self.queries.append(query)
         offset = query.get("offset", 0)
         limit = query.get("limit") or self.cap or len(self.items)
-        page = {self.key: self.items[offset:offset + limit]}
+        page = {self.key: self.items[offset : offset + limit]}
         if self.report_total:
             page["total"] = len(self.items)
         return page

@@ -19,9 +19,14 @@ DATE = "20191115T033655Z"
 
 def test_published_vector_reproduces_byte_for_byte():
     headers = _signer.sign(
-        "GET", "service.region.example.com", "/v1/%s/vpcs" % PROJECT,
+        "GET",
+        "service.region.example.com",
+        "/v1/%s/vpcs" % PROJECT,
         [("limit", "2"), ("marker", "13551d6b-755d-4757-b956-536f674975c0")],
-        {"Content-Type": "application/json", "X-Sdk-Date": DATE}, None, VECTOR_AK, VECTOR_SK,
+        {"Content-Type": "application/json", "X-Sdk-Date": DATE},
+        None,
+        VECTOR_AK,
+        VECTOR_SK,
     )
     assert headers["Authorization"] == (
         "SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, "
@@ -36,13 +41,16 @@ def test_date_is_added_in_the_gateway_format_when_missing():
     assert "x-sdk-date" in headers["Authorization"]
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("/v1/p/notebooks", "/v1/p/notebooks/"),
-    ("/v1/p/notebooks/", "/v1/p/notebooks/"),
-    ("/v1/p/a%20b/c~d", "/v1/p/a%20b/c~d/"),
-    ("/v1/p/a b", "/v1/p/a%20b/"),
-    ("/v1/p/%E4%B8%AD", "/v1/p/%E4%B8%AD/"),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/v1/p/notebooks", "/v1/p/notebooks/"),
+        ("/v1/p/notebooks/", "/v1/p/notebooks/"),
+        ("/v1/p/a%20b/c~d", "/v1/p/a%20b/c~d/"),
+        ("/v1/p/a b", "/v1/p/a%20b/"),
+        ("/v1/p/%E4%B8%AD", "/v1/p/%E4%B8%AD/"),
+    ],
+)
 def test_canonical_uri(path, expected):
     assert _signer.canonical_uri(path) == expected
 
@@ -53,11 +61,26 @@ def test_canonical_query_sorts_and_encodes_both_sides():
 
 
 def test_changing_any_signed_part_changes_the_signature():
-    base = dict(method="PUT", host="h:8443", path="/v1/p/notebooks/1", params=[("x", "1")],
-                headers={"Content-Type": "application/json", "X-Sdk-Date": DATE}, body=b'{"a":1}', access_key="ak", secret_key="sk")
+    base = dict(
+        method="PUT",
+        host="h:8443",
+        path="/v1/p/notebooks/1",
+        params=[("x", "1")],
+        headers={"Content-Type": "application/json", "X-Sdk-Date": DATE},
+        body=b'{"a":1}',
+        access_key="ak",
+        secret_key="sk",
+    )
     reference = _signer.sign(**base)["Authorization"]
-    for key, value in (("method", "POST"), ("host", "h:8444"), ("path", "/v1/p/notebooks/2"), ("params", [("x", "2")]),
-                       ("body", b'{"a":2}'), ("secret_key", "sk2"), ("headers", {"Content-Type": "text/plain", "X-Sdk-Date": DATE})):
+    for key, value in (
+        ("method", "POST"),
+        ("host", "h:8444"),
+        ("path", "/v1/p/notebooks/2"),
+        ("params", [("x", "2")]),
+        ("body", b'{"a":2}'),
+        ("secret_key", "sk2"),
+        ("headers", {"Content-Type": "text/plain", "X-Sdk-Date": DATE}),
+    ):
         changed = dict(base)
         changed[key] = value
         assert _signer.sign(**changed)["Authorization"] != reference, key
@@ -70,11 +93,25 @@ sdk_credentials = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
 
 CASES = [
     ("GET", "/v1/%s/notebooks/6b3b6f14-9e2a-4b7e-8f5e-3c8f0d2a1b4c" % PROJECT, [], None, {}),
-    ("GET", "/v1/%s/notebooks" % PROJECT, [("limit", 50), ("offset", 100), ("name", "team a/dev~1"), ("status", "RUNNING")], None, {}),
+    (
+        "GET",
+        "/v1/%s/notebooks" % PROJECT,
+        [("limit", 50), ("offset", 100), ("name", "team a/dev~1"), ("status", "RUNNING")],
+        None,
+        {},
+    ),
     ("PUT", "/v1/%s/notebooks/6b3b" % PROJECT, [], {"description": "update", "flavor": "modelarts.vm.cpu.8u"}, {}),
-    ("PUT", "/v1/%s/notebooks/6b3b" % PROJECT, [],
-     {"name": "nb", "endpoints": [{"dev_service": "SSH", "ssh_keys": ["k1"]}], "description": "\u4e2d\u6587 unicode"},
-     {"X-Security-Token": "temporary-token-value"}),
+    (
+        "PUT",
+        "/v1/%s/notebooks/6b3b" % PROJECT,
+        [],
+        {
+            "name": "nb",
+            "endpoints": [{"dev_service": "SSH", "ssh_keys": ["k1"]}],
+            "description": "\u4e2d\u6587 unicode",
+        },
+        {"X-Security-Token": "temporary-token-value"},
+    ),
     ("POST", "/v1/%s/notebooks/6b3b/start" % PROJECT, [("duration", 3600000), ("type", "TIMING")], None, {}),
     ("POST", "/v1/%s/notebooks/6b3b/stop" % PROJECT, [], None, {"X-Security-Token": "another-token"}),
 ]
@@ -85,11 +122,18 @@ def test_matches_the_official_sdk_signer(method, path, params, body, extra):
     data = None if body is None else json.dumps(body).encode("utf-8")
     headers = {"Content-Type": "application/json;charset=UTF-8", "X-Sdk-Date": DATE, "X-Project-Id": PROJECT}
     headers.update(extra)
-    ours = _signer.sign(method, "modelarts.cn-north-4.myhuaweicloud.com", path, params, headers, data, VECTOR_AK, VECTOR_SK)
+    ours = _signer.sign(
+        method, "modelarts.cn-north-4.myhuaweicloud.com", path, params, headers, data, VECTOR_AK, VECTOR_SK
+    )
 
     request = sdk_request.SdkRequest(
-        method=method, schema="https", host="modelarts.cn-north-4.myhuaweicloud.com", resource_path=path,
-        query_params=list(params), header_params=dict(headers), body=data,
+        method=method,
+        schema="https",
+        host="modelarts.cn-north-4.myhuaweicloud.com",
+        resource_path=path,
+        query_params=list(params),
+        header_params=dict(headers),
+        body=data,
     )
     theirs = sdk_signer.Signer(sdk_credentials.BasicCredentials(VECTOR_AK, VECTOR_SK)).sign(request)
     assert ours["Authorization"] == theirs.header_params["Authorization"]

@@ -28,18 +28,24 @@ def test_changes_with_purge():
 def test_changes_without_purge_and_empty_tags():
     assert changes(INSTANCE, {"new": "x"}, purge=False) == ([{"key": "new", "value": "x"}], [])
     assert changes(INSTANCE, {}, purge=False) == ([], [])
-    assert changes(INSTANCE, {}, purge=True).remove == [{"key": "bare", "value": ""}, {"key": "old", "value": "1"},
-                                                        {"key": "team", "value": "b"}]
+    assert changes(INSTANCE, {}, purge=True).remove == [
+        {"key": "bare", "value": ""},
+        {"key": "old", "value": "1"},
+        {"key": "team", "value": "b"},
+    ]
     assert changes(INSTANCE, dict(live(INSTANCE)), purge=True) == ([], [])
 
 
-@pytest.mark.parametrize("tags, problem", [
-    ({"": "v"}, "must be 1 to 128 characters"),
-    ({"k" * 129: "v"}, "must be 1 to 128 characters"),
-    ({"team ": "v"}, "must not start or end with a space"),
-    ({"_sys_enterprise_project_id": "v"}, "must not start with _sys_"),
-    ({"k": "v" * 256}, "must be at most 255 characters (got 256)"),
-])
+@pytest.mark.parametrize(
+    "tags, problem",
+    [
+        ({"": "v"}, "must be 1 to 128 characters"),
+        ({"k" * 129: "v"}, "must be 1 to 128 characters"),
+        ({"team ": "v"}, "must not start or end with a space"),
+        ({"_sys_enterprise_project_id": "v"}, "must not start with _sys_"),
+        ({"k": "v" * 256}, "must be at most 255 characters (got 256)"),
+    ],
+)
 def test_bad_tags_are_named(tags, problem):
     assert any(problem in found for found in check(tags))
 

@@ -18,6 +18,9 @@ GALAXY_YML = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "ga
 def test_the_user_agent_carries_the_version_of_galaxy_yml():
     with open(GALAXY_YML, encoding="utf-8") as handle:
         version = re.search(r"^version:\s*(\S+)\s*$", handle.read(), re.M).group(1)
-    assert COLLECTION_VERSION == version, "plugins/module_utils/_version.py says %s, galaxy.yml says %s" % (COLLECTION_VERSION, version)
+    assert COLLECTION_VERSION == version, "plugins/module_utils/_version.py says %s, galaxy.yml says %s" % (
+        COLLECTION_VERSION,
+        version,
+    )
     client = ModelArtsClient("https://modelarts.example.com", "p", auth=None)
     assert client._user_agent == "hwcloud.modelarts/%s" % version  # pylint: disable=protected-access

@@ -44,7 +44,9 @@ def script(*outcomes):
 def test_a_successful_write_merges_its_answer_and_reads_nothing():
     send, calls = script({"status": "STOPPING"})
     reads = []
-    result = write_with_read_back(Client(), {"id": "a", "status": "RUNNING", "name": "n"}, send, reads.append, lambda r: False)
+    result = write_with_read_back(
+        Client(), {"id": "a", "status": "RUNNING", "name": "n"}, send, reads.append, lambda r: False
+    )
     assert result == {"id": "a", "status": "STOPPING", "name": "n"}
     assert calls == [({"id": "a", "status": "RUNNING", "name": "n"}, False)] and reads == []
 
@@ -52,14 +54,18 @@ def test_a_successful_write_merges_its_answer_and_reads_nothing():
 def test_a_transient_failure_that_was_applied_is_not_sent_again():
     send, calls = script(transient())
     client = Client()
-    result = write_with_read_back(client, {"id": "a", "v": 1}, send, lambda r: {"id": "a", "v": 2}, lambda r: r["v"] == 2)
+    result = write_with_read_back(
+        client, {"id": "a", "v": 1}, send, lambda r: {"id": "a", "v": 2}, lambda r: r["v"] == 2
+    )
     assert result == {"id": "a", "v": 2} and len(calls) == 1 and client.pauses == []
 
 
 def test_a_transient_failure_not_applied_is_sent_again_from_the_read_back_after_the_pause():
     send, calls = script(transient(retry_after=7), {"v": 2})
     client = Client()
-    result = write_with_read_back(client, {"id": "a", "v": 1}, send, lambda r: {"id": "a", "v": 1, "read": True}, lambda r: False)
+    result = write_with_read_back(
+        client, {"id": "a", "v": 1}, send, lambda r: {"id": "a", "v": 1, "read": True}, lambda r: False
+    )
     assert result == {"id": "a", "v": 2, "read": True}
     assert calls == [({"id": "a", "v": 1}, False), ({"id": "a", "v": 1, "read": True}, True)]
     assert client.pauses == [(1, 7)]
@@ -68,8 +74,14 @@ def test_a_transient_failure_not_applied_is_sent_again_from_the_read_back_after_
 def test_a_conflict_code_is_read_back_and_any_other_error_is_raised_at_once():
     conflict = ModelArtsError("Stopping", status=400, error_code="ModelArts.6357")
     send, calls = script(conflict)
-    result = write_with_read_back(Client(), {"id": "a", "status": "RUNNING"}, send, lambda r: {"id": "a", "status": "STOPPED"},
-                                  lambda r: r["status"] == "STOPPED", conflicts={"ModelArts.6357"})
+    result = write_with_read_back(
+        Client(),
+        {"id": "a", "status": "RUNNING"},
+        send,
+        lambda r: {"id": "a", "status": "STOPPED"},
+        lambda r: r["status"] == "STOPPED",
+        conflicts={"ModelArts.6357"},
+    )
     assert result["status"] == "STOPPED" and len(calls) == 1
 
     send, calls = script(conflict)
@@ -87,5 +99,9 @@ def test_after_max_retries_the_last_failure_is_raised():
 
 
 def test_merged_keeps_fields_the_answer_does_not_hold():
-    assert merged({"id": "a", "name": "n"}, {"name": "m", "status": "STOPPED"}) == {"id": "a", "name": "m", "status": "STOPPED"}
+    assert merged({"id": "a", "name": "n"}, {"name": "m", "status": "STOPPED"}) == {
+        "id": "a",
+        "name": "m",
+        "status": "STOPPED",
+    }
     assert merged({"id": "a"}, None) == {"id": "a"}

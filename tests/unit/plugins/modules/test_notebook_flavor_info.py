@@ -43,7 +43,11 @@ def test_category_is_filtered_by_the_service(simulator, run, category):
 @pytest.mark.parametrize("flavor_type", ["MANAGED", "DEDICATED"])
 def test_type_is_filtered_by_the_service(simulator, run, flavor_type):
     result = run(type=flavor_type, category="GPU")
-    expected = [f["id"] for f in simulator.store.flavors if f["_type"] == flavor_type and f["category"] == "GPU" and f["feature"] == "NOTEBOOK"]
+    expected = [
+        f["id"]
+        for f in simulator.store.flavors
+        if f["_type"] == flavor_type and f["category"] == "GPU" and f["feature"] == "NOTEBOOK"
+    ]
     assert expected and sorted(f["id"] for f in result["flavors"]) == sorted(expected)
     assert flavor_calls(simulator) == [("/flavors", {"category": "GPU", "type": flavor_type})]
 
@@ -61,7 +65,9 @@ def test_the_flavors_an_instance_can_switch_to_by_id_or_name(simulator, run):
     by_name = run(notebook="nb-1", category="CPU")
     assert [f["id"] for f in by_name["flavors"]] == [f["id"] for f in by_id["flavors"] if f["category"] == "CPU"]
     # A name is not shaped like an ID: one list (exact among fuzzy matches), then the switchable flavors.
-    assert [r.method for r in simulator.requests] == ["GET", "GET"] and simulator.requests[0].query.get("name") == "nb-1"
+    assert [r.method for r in simulator.requests] == ["GET", "GET"] and simulator.requests[0].query.get(
+        "name"
+    ) == "nb-1"
 
 
 def test_an_unknown_notebook_fails_naming_what_was_found(simulator, run):
@@ -78,7 +84,12 @@ def test_notebook_and_type_cannot_be_combined(simulator, run):
 
 
 def test_a_service_error_fails_with_what_was_attempted(simulator, run):
-    simulator.inject_fault(path="/flavors$", status=400, body={"error_code": "ModelArts.6400", "error_msg": "bad query"})
+    simulator.inject_fault(
+        path="/flavors$", status=400, body={"error_code": "ModelArts.6400", "error_msg": "bad query"}
+    )
     result = run(category="GPU")
-    assert result["failed"] and "Listing notebook flavors (offset 0) failed: HTTP 400 ModelArts.6400, bad query" in result["msg"]
+    assert (
+        result["failed"]
+        and "Listing notebook flavors (offset 0) failed: HTTP 400 ModelArts.6400, bad query" in result["msg"]
+    )
     assert result["error"]["error_code"] == "ModelArts.6400"

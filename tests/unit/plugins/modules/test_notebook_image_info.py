@@ -45,7 +45,11 @@ def test_both_types_without_type(simulator, run):
     built_in, dedicated = catalog(simulator, type="BUILD_IN"), catalog(simulator, type="DEDICATED")
     assert len(built_in) > 200, "the catalogue must need a second page for this test"
     assert ids(result["images"]) == ids(built_in + dedicated)
-    assert [(r.query["type"], r.query["offset"]) for r in simulator.requests] == [("BUILD_IN", "0"), ("BUILD_IN", "200"), ("DEDICATED", "0")]
+    assert [(r.query["type"], r.query["offset"]) for r in simulator.requests] == [
+        ("BUILD_IN", "0"),
+        ("BUILD_IN", "200"),
+        ("DEDICATED", "0"),
+    ]
 
 
 def test_exact_name_is_asked_of_the_service_and_checked(simulator, run):
@@ -78,7 +82,9 @@ def test_workspace_is_filtered_by_the_service(simulator, run):
 
 
 def test_one_image_by_id_and_an_unknown_id(simulator, run):
-    assert [i["id"] for i in run(id="e1a07296-22a8-4f05-8bc8-e936c8e54202")["images"]] == ["e1a07296-22a8-4f05-8bc8-e936c8e54202"]
+    assert [i["id"] for i in run(id="e1a07296-22a8-4f05-8bc8-e936c8e54202")["images"]] == [
+        "e1a07296-22a8-4f05-8bc8-e936c8e54202"
+    ]
     unknown = run(id="00000000-0000-0000-0000-000000000000")
     assert unknown["changed"] is False and unknown["images"] == []
     assert len(simulator.requests) == 2
@@ -92,4 +98,7 @@ def test_id_cannot_be_combined_with_a_filter(simulator, run):
 def test_other_errors_fail(simulator, run):
     simulator.inject_fault(path="/images/", status=400, body={"error_code": "ModelArts.6400", "error_msg": "bad"})
     result = run(id="e1a07296-22a8-4f05-8bc8-e936c8e54202")
-    assert result["failed"] and "Reading image e1a07296-22a8-4f05-8bc8-e936c8e54202 failed: HTTP 400 ModelArts.6400" in result["msg"]
+    assert (
+        result["failed"]
+        and "Reading image e1a07296-22a8-4f05-8bc8-e936c8e54202 failed: HTTP 400 ModelArts.6400" in result["msg"]
+    )

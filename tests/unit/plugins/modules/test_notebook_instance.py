@@ -25,7 +25,10 @@ def run(simulator):
 
 
 def methods(sim):
-    return [r.method + ("/" + r.path.rsplit("/", 1)[-1] if r.path.endswith(("/start", "/stop")) else "") for r in sim.requests]
+    return [
+        r.method + ("/" + r.path.rsplit("/", 1)[-1] if r.path.endswith(("/start", "/stop")) else "")
+        for r in sim.requests
+    ]
 
 
 def test_matching_instance_costs_one_get_and_is_unchanged(simulator, run):
@@ -69,7 +72,9 @@ def test_allow_restart_stops_updates_and_starts(simulator, run):
 
 def test_failed_update_after_stop_starts_the_instance_again(simulator, run):
     nb = simulator.add_notebook(name="nb-1", status="RUNNING")
-    simulator.inject_fault(method="PUT", count=1, status=400, body={"error_code": "ModelArts.6792", "error_msg": "cannot switch"})
+    simulator.inject_fault(
+        method="PUT", count=1, status=400, body={"error_code": "ModelArts.6792", "error_msg": "cannot switch"}
+    )
     result = run(id=nb["id"], flavor=FLAVOR_8U, allow_restart=True)
     assert result["failed"] is True
     assert "ModelArts.6792" in result["msg"] and "started again" in result["msg"]
@@ -78,14 +83,17 @@ def test_failed_update_after_stop_starts_the_instance_again(simulator, run):
     assert simulator.notebook(nb["id"])["status"] == "RUNNING"
 
 
-@pytest.mark.parametrize("status, state, expected, end", [
-    ("RUNNING", "stopped", ["stop"], "STOPPED"),
-    ("STOPPED", "stopped", [], "STOPPED"),
-    ("STOPPED", "running", ["start"], "RUNNING"),
-    ("RUNNING", "running", [], "RUNNING"),
-    ("STOPPED", "present", [], "STOPPED"),
-    ("RUNNING", "present", [], "RUNNING"),
-])
+@pytest.mark.parametrize(
+    "status, state, expected, end",
+    [
+        ("RUNNING", "stopped", ["stop"], "STOPPED"),
+        ("STOPPED", "stopped", [], "STOPPED"),
+        ("STOPPED", "running", ["start"], "RUNNING"),
+        ("RUNNING", "running", [], "RUNNING"),
+        ("STOPPED", "present", [], "STOPPED"),
+        ("RUNNING", "present", [], "RUNNING"),
+    ],
+)
 def test_state_without_field_changes(simulator, run, status, state, expected, end):
     nb = simulator.add_notebook(name="nb-1", status=status)
     result = run(id=nb["id"], state=state)
@@ -145,11 +153,15 @@ def test_hooks_are_sent_only_with_another_change_unless_forced(simulator, run):
     assert result["changed"] is False and "hooks were not sent" in json.dumps(result.get("warnings"))
     assert methods(simulator) == ["GET"]
     result = run(id=nb["id"], hooks=hooks, description="x")
-    assert simulator.requests[-1].body["hooks"] == {"container_hooks": {"post_start": {"script": "/home/ma-user/start.sh", "type": "SCRIPT"}}}
+    assert simulator.requests[-1].body["hooks"] == {
+        "container_hooks": {"post_start": {"script": "/home/ma-user/start.sh", "type": "SCRIPT"}}
+    }
     simulator.clear_requests()
     result = run(id=nb["id"], hooks=hooks, force_update_hooks=True)
     assert result["changed"] is True and methods(simulator) == ["GET", "PUT"]
-    assert simulator.requests[-1].body == {"hooks": {"container_hooks": {"post_start": {"script": "/home/ma-user/start.sh", "type": "SCRIPT"}}}}
+    assert simulator.requests[-1].body == {
+        "hooks": {"container_hooks": {"post_start": {"script": "/home/ma-user/start.sh", "type": "SCRIPT"}}}
+    }
 
 
 def test_transient_put_that_was_applied_is_not_sent_again(simulator, run):
@@ -171,8 +183,14 @@ def test_transient_put_that_was_not_applied_is_sent_again(simulator, run):
 
 def test_stop_refused_as_already_stopping_is_done(simulator, run):
     nb = simulator.add_notebook(name="nb-1", status="RUNNING")
-    simulator.inject_fault(method="POST", path="/stop$", count=1, status=400, apply=True,
-                           body={"error_code": "ModelArts.6357", "error_msg": "another operation is running"})
+    simulator.inject_fault(
+        method="POST",
+        path="/stop$",
+        count=1,
+        status=400,
+        apply=True,
+        body={"error_code": "ModelArts.6357", "error_msg": "another operation is running"},
+    )
     result = run(id=nb["id"], state="stopped")
     assert result["changed"] is True and result["actions"] == ["stop"]
     assert [m for m in methods(simulator) if m != "GET"] == ["POST/stop"]
@@ -197,18 +215,24 @@ def test_smaller_disk_fails_before_any_write(simulator, run):
     assert methods(simulator) == ["GET"]
 
 
-@pytest.mark.parametrize("args, message", [
-    ({"name": "bad name"}, "name must be 1 to 128 characters"),
-    ({"description": "a<b"}, "description must not contain"),
-    ({"storage_size": 5000}, "storage_size must be between 1 and 4096"),
-    ({"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["x"]}]}, "allowed_access_ips must hold IP addresses"),
-    ({"endpoints": [{"dev_service": "FTP"}]}, "dev_service"),
-    ({"hooks": {"container_hooks": {"pre_start": {"script": "x", "type": "COMMAND"}}}}, "base64"),
-    ({"force_update_hooks": True}, "force_update_hooks needs hooks"),
-    ({"wait_timeout": -1}, "wait_timeout must be 0 or more"),
-    ({"secret_key": None}, "secret_key (or HW_SECRET_KEY) is missing"),
-    ({"auth_token": "x"}, "choose one way to authenticate"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"name": "bad name"}, "name must be 1 to 128 characters"),
+        ({"description": "a<b"}, "description must not contain"),
+        ({"storage_size": 5000}, "storage_size must be between 1 and 4096"),
+        (
+            {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["x"]}]},
+            "allowed_access_ips must hold IP addresses",
+        ),
+        ({"endpoints": [{"dev_service": "FTP"}]}, "dev_service"),
+        ({"hooks": {"container_hooks": {"pre_start": {"script": "x", "type": "COMMAND"}}}}, "base64"),
+        ({"force_update_hooks": True}, "force_update_hooks needs hooks"),
+        ({"wait_timeout": -1}, "wait_timeout must be 0 or more"),
+        ({"secret_key": None}, "secret_key (or HW_SECRET_KEY) is missing"),
+        ({"auth_token": "x"}, "choose one way to authenticate"),
+    ],
+)
 def test_bad_input_fails_before_any_request(simulator, run, args, message):
     result = run(id="any", **args)
     assert result["failed"] and message in result["msg"]
@@ -242,14 +266,19 @@ def test_endpoints_answered_in_any_spelling_are_compared_and_written_as_the_seed
     assert methods(simulator) == ["GET"]
     result = run(id=nb["id"], endpoints=[{"dev_service": "SSH", "ssh_keys": ["k2"]}])
     assert result["changed"] is True and result["actions"] == ["update"]
-    assert simulator.requests[-1].body == {"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["203.0.113.10"], "ssh_keys": ["k2"]}]}
+    assert simulator.requests[-1].body == {
+        "endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["203.0.113.10"], "ssh_keys": ["k2"]}]
+    }
 
 
-@pytest.mark.parametrize("lease, query", [
-    ({"enable": False}, {"duration": "-1"}),
-    ({"enable": True, "duration": 7200000, "type": "IDLE"}, {"duration": "7200000", "type": "IDLE"}),
-    ({"enable": True, "duration": 86400000, "type": "TIMING"}, {"duration": "86400000", "type": "TIMING"}),
-])
+@pytest.mark.parametrize(
+    "lease, query",
+    [
+        ({"enable": False}, {"duration": "-1"}),
+        ({"enable": True, "duration": 7200000, "type": "IDLE"}, {"duration": "7200000", "type": "IDLE"}),
+        ({"enable": True, "duration": 86400000, "type": "TIMING"}, {"duration": "86400000", "type": "TIMING"}),
+    ],
+)
 def test_every_start_keeps_the_instance_auto_stop(simulator, run, lease, query):
     running = simulator.add_notebook(name="nb-1", status="RUNNING", lease=lease)
     stopped = simulator.add_notebook(name="nb-2", status="STOPPED", lease=lease)
@@ -259,4 +288,6 @@ def test_every_start_keeps_the_instance_auto_stop(simulator, run, lease, query):
     assert [r.query for r in starts] == [query, query]
     for nb in (running, stopped):
         live = simulator.notebook(nb["id"])["lease"]
-        assert live["enable"] == lease["enable"] and (not lease["enable"] or (live["duration"], live["type"]) == (lease["duration"], lease["type"]))
+        assert live["enable"] == lease["enable"] and (
+            not lease["enable"] or (live["duration"], live["type"]) == (lease["duration"], lease["type"])
+        )

@@ -55,5 +55,7 @@ def test_a_stop_refused_every_time_fails_clearly_after_max_retries(simulator, ru
     nb = simulator.add_notebook(name="nb-1", status="RUNNING")
     simulator.inject_fault(method="POST", path="/stop$", status=400, body=REFUSED, count=10)
     result = run(id=nb["id"], state="stopped", max_retries=2)
-    assert result["failed"] is True and "Stopping notebook instance" in result["msg"] and "ModelArts.6357" in result["msg"]
+    assert (
+        result["failed"] is True and "Stopping notebook instance" in result["msg"] and "ModelArts.6357" in result["msg"]
+    )
     assert len([r for r in simulator.requests if r.path.endswith("/stop")]) == 3

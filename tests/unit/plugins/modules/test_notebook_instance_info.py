@@ -16,8 +16,15 @@ from modelarts_simulator import DEFAULT_AUTH_TOKEN  # pylint: disable=wrong-impo
 
 @pytest.fixture
 def run(simulator):
-    return functools.partial(run_module, notebook_instance_info, simulator, check=True,
-                             auth_token=DEFAULT_AUTH_TOKEN, access_key=None, secret_key=None)
+    return functools.partial(
+        run_module,
+        notebook_instance_info,
+        simulator,
+        check=True,
+        auth_token=DEFAULT_AUTH_TOKEN,
+        access_key=None,
+        secret_key=None,
+    )
 
 
 def test_empty_project_gives_an_empty_list(simulator, run):
@@ -29,7 +36,11 @@ def test_every_notebook_in_pages_of_fifty(simulator, run):
     simulator.bulk_add(101)
     result = run()
     assert len(result["notebooks"]) == 101 and result["changed"] is False
-    assert [(r.query["limit"], r.query["offset"]) for r in simulator.requests] == [("50", "0"), ("50", "50"), ("50", "100")]
+    assert [(r.query["limit"], r.query["offset"]) for r in simulator.requests] == [
+        ("50", "0"),
+        ("50", "50"),
+        ("50", "100"),
+    ]
     assert not any("token" in nb for nb in result["notebooks"])
 
 
@@ -53,7 +64,9 @@ def test_one_by_id_and_unknown_id(simulator, run):
 
 
 def test_other_errors_fail(simulator, run):
-    simulator.inject_fault(method="GET", count=1, status=403, body={"error_code": "ModelArts.0203", "error_msg": "forbidden"})
+    simulator.inject_fault(
+        method="GET", count=1, status=403, body={"error_code": "ModelArts.0203", "error_msg": "forbidden"}
+    )
     result = run()
     assert result["failed"] and "HTTP 403 ModelArts.0203" in result["msg"]
 

@@ -28,8 +28,11 @@ def run(simulator):
 
 def writes(sim):
     """(method, what follows the instance's path) of every write, e.g. ("PATCH", "lease"), ("DELETE", "")."""
-    return [(r.method, r.path.split(r.notebook_id, 1)[1].lstrip("/") if r.notebook_id else "") for r in sim.requests
-            if r.method != "GET"]
+    return [
+        (r.method, r.path.split(r.notebook_id, 1)[1].lstrip("/") if r.notebook_id else "")
+        for r in sim.requests
+        if r.method != "GET"
+    ]
 
 
 def only(sim):
@@ -42,10 +45,19 @@ def test_create_sends_one_post_with_the_requested_fields_and_no_auto_stop(simula
     result = run(storage_size=50, description="Team A", endpoints=[{"dev_service": "SSH", "ssh_keys": ["k1"]}], **NEW)
     assert result["changed"] is True and result["actions"] == ["create"]
     post = next(r for r in simulator.requests if r.method == "POST")
-    assert post.body == {"name": "nb-new", "flavor": FLAVOR, "image_id": IMAGE, "feature": "NOTEBOOK", "description": "Team A",
-                         "endpoints": [{"dev_service": "SSH", "ssh_keys": ["k1"]}],
-                         "volume": {"category": "EVS", "ownership": "MANAGED", "capacity": 50}, "duration": -1}
-    assert [r.method for r in simulator.requests][:2] == ["GET", "POST"] and simulator.requests[0].query["name"] == "nb-new"
+    assert post.body == {
+        "name": "nb-new",
+        "flavor": FLAVOR,
+        "image_id": IMAGE,
+        "feature": "NOTEBOOK",
+        "description": "Team A",
+        "endpoints": [{"dev_service": "SSH", "ssh_keys": ["k1"]}],
+        "volume": {"category": "EVS", "ownership": "MANAGED", "capacity": 50},
+        "duration": -1,
+    }
+    assert [r.method for r in simulator.requests][:2] == ["GET", "POST"] and simulator.requests[0].query[
+        "name"
+    ] == "nb-new"
     assert result["notebook"]["status"] == "RUNNING" and "token" not in result["notebook"]
     assert only(simulator)["lease"]["enable"] is False and only(simulator)["volume"]["capacity"] == 50
 
@@ -59,7 +71,10 @@ def test_create_with_auto_stop_tags_and_state_stopped(simulator, run):
     post = next(r for r in simulator.requests if r.method == "POST" and r.notebook_id is None)
     assert post.body["lease"] == {"duration": 28800000, "type": "IDLE"} and "duration" not in post.body
     live = only(simulator)
-    assert live["status"] == "STOPPED" and sorted((t["key"], t["value"]) for t in live["tags"]) == [("cost", "4711"), ("team", "a")]
+    assert live["status"] == "STOPPED" and sorted((t["key"], t["value"]) for t in live["tags"]) == [
+        ("cost", "4711"),
+        ("team", "a"),
+    ]
     assert live["lease"]["enable"] is True and live["lease"]["type"] == "IDLE"
 
 
@@ -73,7 +88,11 @@ def test_create_check_mode_and_diff_write_nothing(simulator, run):
 
 def test_create_needs_name_flavor_and_image(simulator, run):
     result = run(name="nb-new", flavor=FLAVOR)
-    assert result["failed"] and "no notebook instance is named 'nb-new'" in result["msg"] and "give image_id" in result["msg"]
+    assert (
+        result["failed"]
+        and "no notebook instance is named 'nb-new'" in result["msg"]
+        and "give image_id" in result["msg"]
+    )
     assert [r.method for r in simulator.requests] == ["GET"]
 
 
@@ -89,7 +108,10 @@ def test_create_failed_fails_with_its_reason(simulator, run):
     assert result["actions"] == ["create"]
 
 
-@pytest.mark.parametrize("fault", [{"status": 503, "apply": True}, {"drop": True, "apply": True}, {"status": 200, "body": "not json", "apply": True}])
+@pytest.mark.parametrize(
+    "fault",
+    [{"status": 503, "apply": True}, {"drop": True, "apply": True}, {"status": 200, "body": "not json", "apply": True}],
+)
 def test_a_create_that_may_have_been_applied_is_looked_for_before_it_is_sent_again(simulator, run, fault):
     simulator.inject_fault(method="POST", path=r"/notebooks$", **fault)
     result = run(**NEW)
@@ -126,7 +148,9 @@ def test_delete_waits_until_gone(simulator, run, status):
     assert result["changed"] is True and result["actions"] == ["delete"]
     assert simulator.notebooks() == [] and writes(simulator) == [("DELETE", "")]
     again = run(id=nb["id"], state="absent")
-    assert again["changed"] is False and again["actions"] == [] and [r.method for r in simulator.requests][-1:] == ["GET"]
+    assert (
+        again["changed"] is False and again["actions"] == [] and [r.method for r in simulator.requests][-1:] == ["GET"]
+    )
 
 
 def test_delete_of_a_missing_name_costs_one_list(simulator, run):
@@ -184,7 +208,9 @@ def test_auto_stop_on_a_running_instance_is_renewed_without_a_restart(simulator,
 
 
 def test_turning_auto_stop_off_on_a_running_instance_follows_allow_restart(simulator, run):
-    nb = simulator.add_notebook(name="nb-1", status="RUNNING", lease={"enable": True, "duration": 3600000, "type": "TIMING"})
+    nb = simulator.add_notebook(
+        name="nb-1", status="RUNNING", lease={"enable": True, "duration": 3600000, "type": "TIMING"}
+    )
     refused = run(id=nb["id"], auto_stop={"enabled": False})
     assert refused["failed"] and "allow_restart=true" in refused["msg"] and writes(simulator) == []
     result = run(id=nb["id"], auto_stop={"enabled": False}, allow_restart=True)
@@ -208,8 +234,14 @@ def test_tags_are_added_changed_and_purged_without_a_restart(simulator, run):
     nb = simulator.add_notebook(name="nb-1", status="RUNNING")
     simulator.modify(nb["id"], tags=[{"key": "old", "value": "1"}, {"key": "team", "value": "b"}])
     result = run(id=nb["id"], tags={"team": "a", "owner": "alice"}, diff=True)
-    assert result["actions"] == ["tag", "untag"] and writes(simulator) == [("POST", "tags/create"), ("DELETE", "tags/delete")]
-    assert result["diff"]["before"]["tags"] == {"old": "1", "team": "b"} and result["diff"]["after"]["tags"] == {"owner": "alice", "team": "a"}
+    assert result["actions"] == ["tag", "untag"] and writes(simulator) == [
+        ("POST", "tags/create"),
+        ("DELETE", "tags/delete"),
+    ]
+    assert result["diff"]["before"]["tags"] == {"old": "1", "team": "b"} and result["diff"]["after"]["tags"] == {
+        "owner": "alice",
+        "team": "a",
+    }
     assert {t["key"]: t["value"] for t in simulator.notebook(nb["id"])["tags"]} == {"team": "a", "owner": "alice"}
     assert simulator.notebook(nb["id"])["status"] == "RUNNING"
     assert run(id=nb["id"], tags={"team": "a", "owner": "alice"})["changed"] is False
@@ -223,19 +255,24 @@ def test_purge_false_keeps_other_tags_and_empty_tags_remove_all(simulator, run):
     assert run(id=nb["id"], tags={})["actions"] == ["untag"] and simulator.notebook(nb["id"])["tags"] == []
 
 
-@pytest.mark.parametrize("tags, message", [
-    ({"_sys_x": "1"}, "must not start with _sys_"),
-    ({" padded": "1"}, "must not start or end with a space"),
-    ({"k" * 129: "1"}, "must be 1 to 128 characters"),
-    ({"k": "v" * 256}, "must be at most 255 characters"),
-])
+@pytest.mark.parametrize(
+    "tags, message",
+    [
+        ({"_sys_x": "1"}, "must not start with _sys_"),
+        ({" padded": "1"}, "must not start or end with a space"),
+        ({"k" * 129: "1"}, "must be 1 to 128 characters"),
+        ({"k": "v" * 256}, "must be at most 255 characters"),
+    ],
+)
 def test_bad_tags_fail_before_any_request(simulator, run, tags, message):
     result = run(name="nb-1", tags=tags)
     assert result["failed"] and message in result["msg"] and simulator.requests == []
 
 
 def test_in_shape_with_tags_and_auto_stop_costs_one_get(simulator, run):
-    nb = simulator.add_notebook(name="nb-1", status="RUNNING", lease={"enable": True, "duration": 28800000, "type": "IDLE"})
+    nb = simulator.add_notebook(
+        name="nb-1", status="RUNNING", lease={"enable": True, "duration": 28800000, "type": "IDLE"}
+    )
     simulator.modify(nb["id"], tags=[{"key": "team", "value": "a"}])
     result = run(id=nb["id"], tags={"team": "a"}, auto_stop=IDLE_8H)
     assert result["changed"] is False and [r.method for r in simulator.requests] == ["GET"]
@@ -287,5 +324,7 @@ def test_a_delete_that_does_not_end_in_time_fails_naming_the_last_status(simulat
     simulator.transition_seconds = 30
     nb = simulator.add_notebook(name="nb-1")
     result = run(id=nb["id"], state="absent", wait_timeout=1)
-    assert result["failed"] and "timed out after 1 seconds (wait_timeout)" in result["msg"] and "DELETING" in result["msg"]
+    assert (
+        result["failed"] and "timed out after 1 seconds (wait_timeout)" in result["msg"] and "DELETING" in result["msg"]
+    )
     assert result["actions"] == ["delete"]

@@ -21,7 +21,9 @@ def parent_and_command(pid):
         # The command name in stat is in parentheses and may itself hold spaces or parentheses.
         return int(stat.rsplit(")", 1)[1].split()[1]), command
     except FileNotFoundError:
-        out = subprocess.run(["ps", "-o", "ppid=", "-o", "args=", "-p", str(pid)], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["ps", "-o", "ppid=", "-o", "args=", "-p", str(pid)], capture_output=True, text=True, check=True
+        ).stdout
         ppid, dummy, command = out.strip().partition(" ")
         return int(ppid), command.strip()
 
