@@ -120,6 +120,20 @@ else:
 """
 
 
+def playbook_command(playbook):
+    """ansible-playbook of this Python's environment on localhost, the modules run by this same Python."""
+    return [
+        os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+        "-i",
+        "localhost,",
+        "-c",
+        "local",
+        "-e",
+        "ansible_python_interpreter=%s" % sys.executable,
+        playbook,
+    ]
+
+
 class Bench:
     def __init__(self, sim, workdir):
         self.sim = sim
@@ -159,16 +173,7 @@ class Bench:
         )
         env.update(extra_env or {})
         self.sim.clear_requests()
-        command = [
-            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-e",
-            "ansible_python_interpreter=%s" % sys.executable,
-            base + ".yml",
-        ]
+        command = playbook_command(base + ".yml")
         with open(base + ".log", "w", encoding="utf-8") as log:
             code = subprocess.call(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
         with open(timings, encoding="utf-8") as handle:
@@ -827,16 +832,7 @@ def role_run(bench, ids, description):
     }
     with open(base + ".yml", "w", encoding="utf-8") as handle:
         json.dump([play], handle, indent=1)
-    command = [
-        os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-        "-i",
-        "localhost,",
-        "-c",
-        "local",
-        "-e",
-        "ansible_python_interpreter=%s" % sys.executable,
-        base + ".yml",
-    ]
+    command = playbook_command(base + ".yml")
     bench.sim.clear_requests()
     with open(base + ".log", "w", encoding="utf-8") as log:
         start = time.perf_counter()

@@ -17,19 +17,11 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.hwcloud.modelarts.plugins.inventory.notebooks import host_names, ssh_address
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._connection import ENV_VARS
 
 from modelarts_simulator import DEFAULT_AUTH_TOKEN  # pylint: disable=wrong-import-order
 
-HW_VARIABLES = (
-    "HW_REGION_NAME",
-    "HW_PROJECT_ID",
-    "HW_ACCESS_KEY",
-    "HW_SECRET_KEY",
-    "HW_SECURITY_TOKEN",
-    "HW_AUTH_TOKEN",
-    "HW_CLOUD",
-    "HW_MODELARTS_ENDPOINT",
-)
+HW_VARIABLES = tuple(ENV_VARS.values())
 
 
 @pytest.fixture(autouse=True)
