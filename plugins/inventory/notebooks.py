@@ -75,10 +75,11 @@ seealso:
 """
 
 EXAMPLES = r"""
+# Each example is a file of its own.
+
 # fleet.modelarts.yml: every notebook of the project, credentials from the HW_* environment variables
 plugin: hwcloud.modelarts.notebooks
 
----
 # dev.modelarts.yml: the running notebooks of one workspace, grouped by flavor and status
 plugin: hwcloud.modelarts.notebooks
 region: cn-north-4
@@ -94,7 +95,6 @@ groups:
 compose:
   disk_gb: modelarts_volume.capacity
 
----
 # cached.modelarts.yml: read the service at most every 10 minutes
 plugin: hwcloud.modelarts.notebooks
 cache: true
