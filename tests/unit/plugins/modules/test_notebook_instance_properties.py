@@ -146,8 +146,9 @@ def _rule_broken(request):
         return True
     for wanted in request.get("endpoints", []):
         found = wanted.get("allowed_access_ips")
+        # The list is compared and sent as a set: the limit of 5 counts distinct addresses.
         if found is not None and (
-            len(found) > 5 or any(ip in ("256.0.0.1", "10.0.0.0/8", "host.example", "") for ip in found)
+            len(set(found)) > 5 or any(ip in ("256.0.0.1", "10.0.0.0/8", "host.example", "") for ip in found)
         ):
             return True
     for config in request.get("hooks", {}).get("container_hooks", {}).values():
