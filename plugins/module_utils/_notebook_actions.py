@@ -11,16 +11,10 @@ Each write goes through the write protocol (read back instead of resending blind
 
 from __future__ import annotations
 
-import time
-
 from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _tags
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import (
-    POLL_MAX,
-    POLL_MIN,
-    POLL_SHARE,
-    WaitError,
     fail_reason,
     failure_with,
     is_not_found,
@@ -272,40 +266,19 @@ class NotebookActions:
         return self.instance
 
     def _poll(self, instance, is_done, purpose, failed=frozenset()):
-        """Poll the instance (None once the service does not know it) until ``is_done``; fail on a status in
-        ``failed`` or after wait_timeout, naming the last status seen."""
+        """Poll the instance (None once the service does not know it) until ``is_done``."""
         waiting_for = "Waiting for notebook instance %s %s" % (instance["id"], purpose)
-        last, start = instance, time.monotonic()
-        current = instance
-        while True:
-            if is_done(current):
-                return current
-            if current.get("status") in failed:
-                raise WaitError(
-                    "%s: notebook instance %s is %s%s"
-                    % (waiting_for, instance["id"], current["status"], fail_reason(current)),
-                    current,
-                )
-            elapsed = time.monotonic() - start
-            if elapsed >= self.wait_timeout:
-                raise WaitError(
-                    "%s: timed out after %s seconds (wait_timeout); the last status seen was %s%s"
-                    % (waiting_for, self.wait_timeout, last.get("status"), fail_reason(last)),
-                    last,
-                )
-            time.sleep(min(max(POLL_MIN, elapsed * POLL_SHARE), POLL_MAX, self.wait_timeout - elapsed))
-            current = self.api.show_if_exists(instance["id"])
-            last = current or last
+        return self.api.poll(instance, is_done, failed, self.wait_timeout, waiting_for, read=self.api.show_if_exists)
 
     def stop_created(self, instance):
         """``state=stopped`` for an instance this task created (and waited for until RUNNING)."""
         instance = self.stop(instance)
-        self.instance = instance = self.wait_for(instance, "STOPPED", "to stop") if self.wait else instance
+        if self.wait:
+            instance = self.wait_for(instance, "STOPPED", "to stop")
+        self.instance = instance
         return instance
 
     def tag_created(self, instance, tags):
-        """The tags of an instance this task created."""
-        self.instance = self.tag(
-            instance, [{"key": k, "value": "" if v is None else v} for k, v in sorted(tags.items())]
-        )
+        """The tags of an instance this task created: every one of them is to be added."""
+        self.instance = self.tag(instance, _tags.changes(instance, tags, purge=False).add)
         return self.instance

@@ -175,23 +175,47 @@ class NotebookAPI:
         Another stable status keeps the poll going: right after a start or stop the service may still
         report the old status for a moment.
         """
-        start = time.monotonic()
+        return self.poll(
+            instance,
+            lambda current: current.get("status") in targets,
+            FAILED,
+            timeout,
+            waiting_for,
+            awaited=" or ".join(sorted(targets)),
+        )
+
+    def poll(self, instance, is_done, failed, timeout, waiting_for, awaited=None, read=None):
+        """Read the instance until ``is_done``; fail on a status in ``failed`` or after ``timeout`` seconds,
+        naming the last status seen (and ``awaited``, what was waited for).
+
+        ``read`` is GET by default; a ``read`` that answers None for an instance that is gone (show_if_exists)
+        lets ``is_done`` wait for the end of a delete.
+        """
+        read = read or self.show
+        notebook_id, start = instance["id"], time.monotonic()
+        current = last = instance
         while True:
-            status = instance.get("status")
-            if status in targets:
-                return instance
-            if status in FAILED:
+            if is_done(current):
+                return current
+            if current.get("status") in failed:
                 raise WaitError(
                     "%s: notebook instance %s is %s%s"
-                    % (waiting_for, instance.get("id"), status, fail_reason(instance)),
-                    instance,
+                    % (waiting_for, notebook_id, current["status"], fail_reason(current)),
+                    current,
                 )
             elapsed = time.monotonic() - start
             if elapsed >= timeout:
                 raise WaitError(
-                    "%s: timed out after %s seconds (wait_timeout) waiting for %s; the last status seen was %s%s"
-                    % (waiting_for, timeout, " or ".join(sorted(targets)), status, fail_reason(instance)),
-                    instance,
+                    "%s: timed out after %s seconds (wait_timeout)%s; the last status seen was %s%s"
+                    % (
+                        waiting_for,
+                        timeout,
+                        " waiting for " + awaited if awaited else "",
+                        last.get("status"),
+                        fail_reason(last),
+                    ),
+                    last,
                 )
             time.sleep(min(max(POLL_MIN, elapsed * POLL_SHARE), POLL_MAX, timeout - elapsed))
-            instance = self.show(instance["id"])
+            current = read(notebook_id)
+            last = current or last
