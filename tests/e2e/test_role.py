@@ -35,7 +35,7 @@ def connection_vars(ansible):
 
 
 def loop_result(run):
-    """The per-definition results of the role's last batch."""
+    """The result of the role's notebook_instances task: ``results`` holds one entry per definition."""
     found = [r for r in run.results if r["task"].endswith(TASK)]
     assert found, run.describe()
     return found[-1]["result"]
@@ -144,17 +144,16 @@ def test_bad_role_input_fails_before_any_request(simulator, ansible, bad_vars, m
     assert simulator.auth.secret_key not in run.output
 
 
-def test_role_applies_definitions_concurrently(simulator, ansible, tmp_path):
+def test_role_applies_definitions_concurrently(simulator, ansible):
     """Ten notebooks that each need stop, update and start with 2 s transitions: the simulator's log shows their
     restarts interleaved (not one after the other), and each converged."""
     simulator.transition_seconds = 2
     notebooks = [simulator.add_notebook(name="fleet-%d" % i, status="RUNNING") for i in range(10)]
     definitions = [{"id": nb["id"], "flavor": FLAVOR} for nb in notebooks]
-    async_dir = tmp_path / "async"
     playbook = role_playbook(
         ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions, modelarts_allow_restart=True)
     )
-    run = ansible.playbook(playbook=playbook, env={"ANSIBLE_ASYNC_DIR": str(async_dir)})
+    run = ansible.playbook(playbook=playbook)
     assert run.rc == 0, run.describe()
     for nb in notebooks:
         live = simulator.notebook(nb["id"])
@@ -169,14 +168,18 @@ def test_role_applies_definitions_concurrently(simulator, ansible, tmp_path):
     switches = sum(1 for a, b in zip(log, log[1:]) if a != b)
     assert switches > len(notebooks) - 1, log
     results = loop_result(run)["results"]
-    assert [r["item"]["item"]["id"] for r in results] == [nb["id"] for nb in notebooks]
+    assert [r["item"]["id"] for r in results] == [nb["id"] for nb in notebooks]
     assert all(r["actions"] == ["stop", "update", "start"] for r in results)
-    # The job files are removed once read.
-    assert not async_dir.exists() or os.listdir(async_dir) == []
+    # The role's defaults fill what the items leave out.
+    assert all((r["item"]["allow_restart"], r["item"]["state"]) == (True, "present") for r in results)
+    # One line per notebook, labelled with its id.
+    for nb in notebooks:
+        assert "(item=%s) => " % nb["id"] in run.stdout
 
 
 def test_role_concurrency_limit(simulator, ansible):
-    """modelarts_concurrency: 2 over five notebooks: never more than two in progress at once, in three batches."""
+    """modelarts_concurrency: 2 over five notebooks: two in progress at once, never three; the next starts as
+    soon as one ends."""
     simulator.transition_seconds = 0.5
     notebooks = [simulator.add_notebook(name="limit-%d" % i, status="RUNNING") for i in range(5)]
     definitions = [{"id": nb["id"], "description": "limited"} for nb in notebooks]
@@ -192,13 +195,13 @@ def test_role_concurrency_limit(simulator, ansible):
     run = ansible.playbook(playbook=playbook)
     assert run.rc == 0, run.describe()
     assert all(simulator.notebook(nb["id"])["description"] == "limited" for nb in notebooks)
-    assert max_overlap(windows(simulator, notebooks)) <= 2
     spans = windows(simulator, notebooks)
-    # Batches in order: [0, 1], [2, 3], [4].
-    assert max(spans[0][1], spans[1][1]) < min(spans[2][0], spans[3][0])
-    assert max(spans[2][1], spans[3][1]) < spans[4][0]
+    assert max_overlap(spans) == 2, spans
+    # In the order given: the third starts only once one of the first two has ended.
+    assert min(spans[0][1], spans[1][1]) < spans[2][0], spans
 
 
+@pytest.mark.smoke
 def test_a_failing_definition_does_not_stop_the_others(simulator, ansible):
     running = simulator.add_notebook(name="busy", status="RUNNING")
     first = simulator.add_notebook(name="first", status="STOPPED")
@@ -227,7 +230,8 @@ def test_a_failing_definition_does_not_stop_the_others(simulator, ansible):
     assert simulator.auth.secret_key not in run.output
 
 
-def test_check_mode_and_diff(simulator, ansible, tmp_path):
+@pytest.mark.smoke
+def test_check_mode_and_diff(simulator, ansible):
     stopped = simulator.add_notebook(name="check-a", status="STOPPED", description="old")
     running = simulator.add_notebook(name="check-b", status="RUNNING")
     definitions = [
@@ -235,13 +239,12 @@ def test_check_mode_and_diff(simulator, ansible, tmp_path):
         {"id": running["id"], "flavor": FLAVOR, "allow_restart": True},
         {"id": "missing-id", "description": "x"},
     ]
-    async_dir = tmp_path / "async"
     playbook = role_playbook(ansible, dict(connection_vars(ansible), modelarts_notebooks=definitions))
-    run = ansible.playbook(playbook=playbook, check=True, diff=True, env={"ANSIBLE_ASYNC_DIR": str(async_dir)})
+    run = ansible.playbook(playbook=playbook, check=True, diff=True)
     assert write_requests(simulator) == []
     assert simulator.notebook(stopped["id"])["description"] == "old"
     results = loop_result(run)["results"]
-    by_id = {r["item"]["item"]["id"]: r for r in results}
+    by_id = {r["item"]["id"]: r for r in results}
     assert by_id[stopped["id"]]["changed"] and by_id[stopped["id"]]["actions"] == ["update"]
     assert by_id[stopped["id"]]["diff"] == {"before": {"description": "old"}, "after": {"description": "new"}}
     assert by_id[running["id"]]["actions"] == ["stop", "update", "start"]
@@ -249,7 +252,8 @@ def test_check_mode_and_diff(simulator, ansible, tmp_path):
     # --diff shows each notebook's change, and check mode still reports the failure at the end.
     assert '-    "description": "old"' in run.stdout and '+    "description": "new"' in run.stdout
     assert "1 of 3 notebook definitions failed: missing-id" in role_task(run, FAIL_TASK)["result"]["msg"]
-    assert not async_dir.exists() or os.listdir(async_dir) == []
+    # Each diff is headed by its notebook.
+    assert "--- before: %s" % stopped["id"] in run.stdout and "+++ after: %s" % running["id"] in run.stdout
 
 
 def test_concurrency_below_one_fails_before_any_request(simulator, ansible):
@@ -259,4 +263,15 @@ def test_concurrency_below_one_fails_before_any_request(simulator, ansible):
     )
     run = ansible.playbook(playbook=playbook)
     assert run.rc != 0 and "modelarts_concurrency must be 1 or more, got 0" in run.output, run.describe()
+    assert simulator.requests == []
+
+
+def test_a_task_wide_failure_fails_the_role_with_the_module_message(simulator, ansible):
+    nb = simulator.add_notebook(name="x", status="STOPPED")
+    role_vars = dict(connection_vars(ansible), modelarts_notebooks=[{"id": nb["id"], "description": "x"}])
+    role_vars["modelarts_endpoint"] = "ftp://example.com"
+    run = ansible.playbook(playbook=role_playbook(ansible, role_vars))
+    assert run.rc != 0, run.describe()
+    msg = role_task(run, FAIL_TASK)["result"]["msg"]
+    assert msg.startswith("endpoint (or HW_MODELARTS_ENDPOINT) must be an http:// or https:// base URL"), msg
     assert simulator.requests == []

@@ -1,0 +1,245 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.modelarts collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""One notebook definition (the options of notebook_instance) brought to shape: its argument spec, its input
+checks, and the orchestration from the first read to the result.
+
+notebook_instance runs one; notebook_instances runs many side by side, each in its own thread with its own
+client. So a task never touches the AnsibleModule: it is given check mode, diff mode and a warn callable, and
+its result holds what the module reports for it.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _tags
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_actions import NotebookActions
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import (
+    NotebookAPI,
+    NotebookNotFound,
+    failure_with,
+)
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_plan import (
+    Refusal,
+    plan,
+    plan_create,
+    plan_delete,
+)
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
+    RuleError,
+    check_create_only,
+    compare,
+    create_body,
+    requested,
+    validate,
+    without_token,
+)
+
+HOOK_SPEC = {
+    "type": "dict",
+    "options": {
+        "script": {"type": "str", "required": True},
+        "type": {"type": "str", "choices": ["COMMAND", "SCRIPT"], "default": "SCRIPT"},
+    },
+}
+
+# The options of one notebook definition (documented in notebook_instance).
+ARGUMENT_SPEC = {
+    "id": {"type": "str"},
+    "name": {"type": "str"},
+    "description": {"type": "str"},
+    "flavor": {"type": "str"},
+    "image_id": {"type": "str"},
+    "storage_size": {"type": "int", "aliases": ["storage_new_size"]},
+    "endpoints": {
+        "type": "list",
+        "elements": "dict",
+        "options": {
+            "dev_service": {"type": "str", "required": True, "choices": ["NOTEBOOK", "SSH"]},
+            "allowed_access_ips": {"type": "list", "elements": "str"},
+            "ssh_keys": {"type": "list", "elements": "str", "no_log": False},
+        },
+    },
+    "hooks": {
+        "type": "dict",
+        "options": {
+            "container_hooks": {"type": "dict", "options": {"pre_start": HOOK_SPEC, "post_start": HOOK_SPEC}},
+        },
+    },
+    "force_update_hooks": {"type": "bool", "default": False},
+    "state": {"type": "str", "choices": ["present", "stopped", "running", "absent"], "default": "present"},
+    "volume": {
+        "type": "dict",
+        "options": {
+            "category": {"type": "str", "choices": ["EVS", "EFS", "OBS", "OBSFS"]},
+            "ownership": {"type": "str", "choices": ["MANAGED", "DEDICATED"]},
+            "id": {"type": "str"},
+            "uri": {"type": "str"},
+        },
+    },
+    "workspace_id": {"type": "str"},
+    "pool_id": {"type": "str"},
+    "auto_stop": {
+        "type": "dict",
+        "options": {
+            "enabled": {"type": "bool", "required": True},
+            "hours": {"type": "int", "default": 1},
+            "type": {"type": "str", "choices": ["TIMING", "IDLE"], "default": "TIMING"},
+        },
+    },
+    "tags": {"type": "dict"},
+    "purge_tags": {"type": "bool", "default": True},
+    "allow_restart": {"type": "bool", "default": False},
+    "wait": {"type": "bool", "default": True},
+    "wait_timeout": {"type": "int", "default": 600},
+}
+REQUIRED_ONE_OF = [("id", "name")]
+
+
+def label(params):
+    """How results and messages name a definition: its id, else its name."""
+    return params.get("id") or params.get("name")
+
+
+def check(params):
+    """The input rules of one definition, before any request (normalises ``tags`` to strings in place)."""
+    if params.get("tags") is not None:
+        params["tags"] = {str(key): "" if value is None else str(value) for key, value in params["tags"].items()}
+    validate(params)
+    if params["wait_timeout"] < 0:
+        raise RuleError("wait_timeout must be 0 or more seconds, got %d" % params["wait_timeout"])
+
+
+class NotebookTask:
+    """Brings one checked definition to shape through ``client``; ``result()`` is what the module reports.
+
+    ``warn(text)`` reports a warning; ``secrets`` collects values (the notebook's token) to mask in all output.
+    """
+
+    def __init__(self, params, client, check_mode=False, diff=False, warn=None):
+        self.params = params
+        self.check_mode = check_mode
+        self.diff = diff
+        self.warn = warn or (lambda text: None)
+        self.api = NotebookAPI(client)
+        self.actions = NotebookActions(self.api, params["wait"], params["wait_timeout"])
+        self.fields = {"changed": False}
+        # In check mode, the writes that would be done.
+        self.planned = None
+
+    def run(self):
+        params, api = self.params, self.api
+        if params.get("id"):
+            instance, not_found = (api.show_if_exists if params["state"] == "absent" else api.show)(params["id"]), None
+        else:
+            try:
+                instance, not_found = api.lookup(name=params["name"], workspace_id=params.get("workspace_id")), None
+            except NotebookNotFound as error:
+                instance, not_found = None, error
+        if params["state"] == "absent":
+            self.delete(instance)
+        elif instance is None:
+            self.create(not_found)
+        else:
+            self.bring_to_shape(instance)
+
+    def decided(self, actions, before, after):
+        """Results of the decision, the same in check mode and in a real run; True when the writes are to be done."""
+        self.fields["changed"] = bool(actions)
+        if self.diff:
+            self.fields["diff"] = {"before": before, "after": after}
+        if self.check_mode:
+            self.planned = list(actions)
+        return not self.check_mode
+
+    def delete(self, instance):
+        if instance is not None:
+            instance = self.actions.wait_until_stable(instance, failed_is_stable=True)
+        if instance is None:
+            self.decided((), {}, {})
+            return
+        decision = plan_delete(instance.get("status"))
+        if not decision.actions:
+            # Already being deleted (without wait): nothing to send.
+            self.decided((), {}, {})
+            return
+        if self.decided(decision.actions, {key: instance.get(key) for key in ("id", "name", "status")}, {}):
+            self.actions.delete(instance)
+            # Someone else may have deleted it first: changed only by what this task did.
+            self.fields["changed"] = bool(self.actions.done)
+
+    def create(self, not_found):
+        params = self.params
+        missing = [option for option in ("name", "flavor", "image_id") if params.get(option) is None]
+        if missing:
+            raise ModuleError("%s; to create it, give %s" % (not_found, " and ".join(missing)))
+        decision = plan_create(params["name"], params["state"], params["wait"], tag=bool(params.get("tags")))
+        if isinstance(decision, Refusal):
+            raise ModuleError(decision.message)
+        if not self.decided(decision.actions, {}, requested(params)):
+            return
+        instance = self.actions.create(create_body(params), params.get("workspace_id"))
+        if params.get("tags"):
+            instance = self.actions.tag_created(instance, params["tags"])
+        if params["wait"]:
+            instance = self.actions.wait_created(instance)
+        if params["state"] == "stopped":
+            self.actions.stop_created(instance)
+
+    def bring_to_shape(self, instance):
+        params = self.params
+        instance = self.actions.wait_until_stable(instance)
+        check_create_only(instance, params)
+        comparison = compare(instance, params)
+        send_hooks = bool(params.get("hooks")) and (bool(comparison.changed) or params["force_update_hooks"])
+        if params.get("hooks") and not send_hooks:
+            self.warn(
+                "hooks were not sent: the API never returns them, so they are sent only along with another change, "
+                "or on every run with force_update_hooks=true"
+            )
+        tag_changes = (
+            _tags.changes(instance, params["tags"], params["purge_tags"]) if params.get("tags") is not None else None
+        )
+        auto_stop = params.get("auto_stop")
+        decision = plan(
+            instance.get("id"),
+            instance.get("status"),
+            params["state"],
+            bool(comparison.changed) or send_hooks,
+            params["allow_restart"],
+            tag=bool(tag_changes and tag_changes.add),
+            untag=bool(tag_changes and tag_changes.remove),
+            lease_differs=_auto_stop.differs(instance, auto_stop),
+            auto_stop_on=bool(auto_stop and auto_stop["enabled"]),
+        )
+        if isinstance(decision, Refusal):
+            raise failure_with(decision.message, instance)
+
+        before, after = dict(comparison.before), dict(comparison.after)
+        if decision.end_status != instance.get("status"):
+            before["status"], after["status"] = instance.get("status"), decision.end_status
+        if tag_changes is not None:
+            before["tags"], after["tags"] = (
+                _tags.live(instance),
+                _tags.after(instance, params["tags"], params["purge_tags"]),
+            )
+        if _auto_stop.differs(instance, auto_stop) and decision.end_status == "RUNNING":
+            # Auto-stop belongs to a run: on an instance that ends stopped it is left to the next start.
+            before["auto_stop"], after["auto_stop"] = _auto_stop.live(instance), _auto_stop.wanted(auto_stop)
+        if self.decided(decision.actions, before, after):
+            self.actions.apply(instance, decision.actions, params, comparison.changed, send_hooks)
+
+    @property
+    def secrets(self):
+        instance = self.actions.instance
+        return (instance.get("token"),) if instance is not None and instance.get("token") else ()
+
+    def result(self):
+        """changed, diff, actions (done, or planned in check mode) and the notebook as last seen, without token."""
+        result = dict(self.fields)
+        result["actions"] = self.planned if self.planned is not None else list(self.actions.done)
+        if self.actions.instance is not None:
+            # The token is left out here and masked everywhere else.
+            result["notebook"] = without_token(self.actions.instance)
+        return result
