@@ -279,6 +279,8 @@ notes:
     fail with the instance's C(fail_reason), except with O(state=absent), which deletes it.
   - The notebook's own access C(token) is removed from the returned instance and masked in all output.
 seealso:
+  - module: hwcloud.modelarts.notebook_instances
+    description: Many notebook definitions, each as this module would apply it, at once in one task.
   - module: hwcloud.modelarts.notebook_instance_info
   - module: hwcloud.modelarts.notebook_flavor_info
   - module: hwcloud.modelarts.notebook_image_info
