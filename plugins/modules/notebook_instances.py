@@ -56,9 +56,6 @@ notes:
 seealso:
   - module: hwcloud.modelarts.notebook_instance
     description: The options of each definition, and what a definition does.
-  - plugin: hwcloud.modelarts.notebooks
-    plugin_type: role
-    description: The role that applies C(modelarts_notebooks) with this module.
 """
 
 EXAMPLES = r"""
