@@ -126,7 +126,7 @@ def test_a_failing_definition_does_not_stop_the_others_and_the_task_names_each_f
     "item, message",
     [
         ({"flavor": FLAVOR}, "notebooks[0]: one of the following is required: id, name"),
-        ({"id": "x", "storage_size": "big"}, "x: argument 'storage_size' is of type str"),
+        ({"id": "x", "storage_size": "big"}, "x: argument 'storage_size' is of type "),
         ({"id": "x", "state": "sleeping"}, "x: value of state must be one of: present, stopped, running, absent"),
         ({"id": "x", "endpoints": [{"allowed_access_ips": []}]}, "x: missing required arguments: dev_service"),
         ({"id": "x", "flavour": FLAVOR}, "x: unsupported option flavour. Supported parameters include: "),
