@@ -27,14 +27,22 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules 
 
 SETTINGS = settings(max_examples=80, deadline=None, database=None)
 NAME_CHARS = string.ascii_letters + string.digits + "-_"
+# Names may also hold Chinese characters: the CJK Unified Ideographs U+4E00 to U+9FA5 (SPEC, 1.1.0).
+CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 FORBIDDEN = '&<>"/'
 FLAVORS = ["modelarts.vm.cpu.2u", "modelarts.vm.cpu.8u", "modelarts.vm.gpu.t4u8"]
 IMAGES = ["img-a", "img-b", "img-c"]
 KEYS = ["team-a-keypair", "team-b-keypair", "ops-keypair"]
 
 # ---- strategies -------------------------------------------------------------------------------------
-valid_names = st.text(NAME_CHARS, min_size=1, max_size=128)
+valid_names = st.text(st.one_of(st.sampled_from(NAME_CHARS), CHINESE), min_size=1, max_size=128)
 names = st.one_of(valid_names, st.text(max_size=140), st.text(NAME_CHARS, min_size=129, max_size=140))
+
+
+def name_char(c):
+    return c in NAME_CHARS or 0x4E00 <= ord(c) <= 0x9FA5
+
+
 valid_descriptions = st.text(st.characters(blacklist_characters=FORBIDDEN, blacklist_categories=("Cs",)), max_size=512)
 descriptions = st.one_of(valid_descriptions, st.text(max_size=600), st.text(st.sampled_from('ab&<>"/'), max_size=20))
 sizes = st.one_of(st.integers(1, 4096), st.integers(-5, 5000), st.integers(-(2**40), 2**40))
@@ -92,7 +100,7 @@ def broken_rules(request):
     broken = []
     if request.get("name") is not None:
         name = request["name"]
-        if not 1 <= len(name) <= 128 or any(c not in NAME_CHARS for c in name):
+        if not 1 <= len(name) <= 128 or not all(name_char(c) for c in name):
             broken.append("name")
     if request.get("description") is not None:
         if len(request["description"]) > 512 or any(c in FORBIDDEN for c in request["description"]):
