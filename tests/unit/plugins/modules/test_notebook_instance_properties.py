@@ -112,7 +112,7 @@ def test_an_instance_that_already_matches_is_unchanged_for_one_get(service, case
 def requests_for_a_stopped_instance(draw):
     request = {}
     if draw(st.booleans()):
-        request["name"] = draw(st.one_of(names, st.text(max_size=20)))
+        request["name"] = draw(st.one_of(names, st.text(max_size=20), st.text("数据团队-_a1", min_size=1, max_size=20)))
     if draw(st.booleans()):
         request["description"] = draw(st.one_of(descriptions, st.text(st.sampled_from('ab&<>"/'), max_size=5)))
     if draw(st.booleans()):
@@ -137,7 +137,10 @@ def requests_for_a_stopped_instance(draw):
 def _rule_broken(request):
     """Whether the request breaks a rule of the seed (restated here): then nothing may be sent."""
     if "name" in request and (
-        not request["name"] or len(request["name"]) > 128 or any(c not in NAME_CHARS for c in request["name"])
+        not request["name"]
+        or len(request["name"]) > 128
+        # Letters, digits, '-', '_' and, since 1.1.0, Chinese characters (U+4E00 to U+9FA5).
+        or any(c not in NAME_CHARS and not 0x4E00 <= ord(c) <= 0x9FA5 for c in request["name"])
     ):
         return True
     if "description" in request and any(c in FORBIDDEN for c in request["description"]):
