@@ -97,11 +97,6 @@ ARGUMENT_SPEC = {
 REQUIRED_ONE_OF = [("id", "name")]
 
 
-def label(params):
-    """How results and messages name a definition: its id, else its name."""
-    return params.get("id") or params.get("name")
-
-
 def check(params):
     """The input rules of one definition, before any request (normalises ``tags`` to strings in place)."""
     if params.get("tags") is not None:
