@@ -18,7 +18,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._version import 
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import InvalidHeader
+    from urllib3.exceptions import InvalidHeader, NewConnectionError
     from urllib3.util.retry import Retry
 
     HAS_REQUESTS = True
@@ -85,6 +85,7 @@ class ModelArtsError(ModuleError):
         request_id=None,
         transient=False,
         retry_after=None,
+        in_doubt=False,
     ):
         self.attempted = attempted
         self.reason = reason
@@ -95,6 +96,9 @@ class ModelArtsError(ModuleError):
         self.transient = transient
         # Seconds the service asked to wait before trying again (Retry-After), for callers that retry themselves.
         self.retry_after = retry_after
+        # No answer came to a request that may have reached the service (a read timeout, a connection lost
+        # after sending): the service may still be carrying it out.
+        self.in_doubt = in_doubt
         super().__init__(self._describe(), error=self.as_dict())
 
     def _describe(self):
@@ -199,15 +203,23 @@ class ModelArtsClient:
             )
         except requests.exceptions.SSLError as error:
             raise ModelArtsError(attempted, reason="TLS error talking to %s: %s" % (self.endpoint, _root_cause(error)))
+        except requests.exceptions.ConnectTimeout as error:
+            raise ModelArtsError(
+                attempted, reason="could not connect to %s: %s" % (self.endpoint, _root_cause(error)), transient=True
+            )
         except requests.exceptions.Timeout as error:
             raise ModelArtsError(
                 attempted,
                 reason="no answer within %s seconds from %s (%s)" % (self.timeout, self.endpoint, _root_cause(error)),
                 transient=True,
+                in_doubt=True,
             )
         except requests.exceptions.RequestException as error:
             raise ModelArtsError(
-                attempted, reason="could not reach %s: %s" % (self.endpoint, _root_cause(error)), transient=True
+                attempted,
+                reason="could not reach %s: %s" % (self.endpoint, _root_cause(error)),
+                transient=True,
+                in_doubt=not _never_connected(error),
             )
         return self._decode(response, attempted)
 
@@ -263,6 +275,22 @@ def _retry_after(response):
         return min(RetryPolicy().parse_retry_after(value), RETRY_AFTER_MAX)
     except InvalidHeader:
         return None
+
+
+def _never_connected(error):
+    """Whether a failed request never had a connection (refused, name not resolved): then it never reached the
+    service. Anything else (a connection reset or closed after sending) leaves its outcome unknown."""
+    seen = error
+    while isinstance(seen, BaseException):
+        if isinstance(seen, NewConnectionError):
+            return True
+        inner = getattr(seen, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = seen.args[0] if getattr(seen, "args", None) and isinstance(seen.args[0], BaseException) else None
+        if inner is seen:
+            return False
+        seen = inner
+    return False
 
 
 def _root_cause(error):

@@ -17,6 +17,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._connection impo
     CONNECTION_ARGUMENT_SPEC,
     client_from_params,
 )
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._decision import Decision
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import HAS_REQUESTS, ModelArtsClient
 
@@ -26,6 +27,8 @@ class ModelArtsModule:
 
     ``run()`` fills ``self.result``; ``prepare_result()`` is the one place that shapes it, for success and
     failure alike. Every failure, expected or not, becomes ``fail_json`` with a message, never a traceback.
+    A module that writes decides through ``self.decision`` (``decide()``, then ``did()`` for each write), which
+    gives ``changed``, ``actions`` and ``diff`` the same in check mode and in a real run.
     """
 
     argument_spec: dict = {}
@@ -37,6 +40,12 @@ class ModelArtsModule:
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
         self.params = self.module.params
         self.result = {"changed": False}
+        self.decision = self.new_decision()
+
+    def new_decision(self) -> Decision:
+        """A decision in this task's check and diff modes (one per resource a module brings to shape)."""
+        # AnsibleModule has no public name for diff mode; it is read here and nowhere else.
+        return Decision(self.module.check_mode, self.module._diff)
 
     def connect(self) -> ModelArtsClient:
         """The client the connection options describe; bad options fail here, before any request."""
@@ -55,7 +64,10 @@ class ModelArtsModule:
 
     def prepare_result(self) -> dict:
         """The result as the user sees it; subclasses add what they hold (never a secret)."""
-        return dict(self.result)
+        result = dict(self.result)
+        if self.decision.planned is not None:
+            result.update(self.decision.result())
+        return result
 
     def fail(self, msg, **extra) -> NoReturn:
         result = self.prepare_result()

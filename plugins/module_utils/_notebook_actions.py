@@ -12,13 +12,14 @@ Each write goes through the write protocol (read back instead of resending blind
 from __future__ import annotations
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _tags
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import (
-    fail_reason,
-    failure_with,
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import (
+    NOTEBOOK_NOT_FOUND,
+    ModuleError,
     is_not_found,
 )
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._lookup import at_most_one
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NOTEBOOK
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
     FAILED,
     STABLE,
@@ -26,7 +27,12 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules 
     compare,
     update_body,
 )
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol import write_with_read_back
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._waiter import wait
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol import (
+    Making,
+    look_out_seconds,
+    write_with_read_back,
+)
 
 # Answers to a start or stop that may mean "already done": the instance is read to be sure.
 START_CONFLICTS = frozenset(("ModelArts.6305", "ModelArts.6306", "ModelArts.6357"))
@@ -40,15 +46,15 @@ def _message(error):
 class NotebookActions:
     """Carries out writes on one instance and remembers what it did.
 
-    ``done`` lists the writes done, in order; ``instance`` is the instance as last seen (None once deleted
-    and gone).
+    ``done`` lists the writes done, in order (the task's Decision.done when given); ``instance`` is the instance as
+    last seen (None once deleted and gone).
     """
 
-    def __init__(self, api, wait, wait_timeout):
+    def __init__(self, api, wait, wait_timeout, done=None):
         self.api = api
         self.wait = wait
         self.wait_timeout = wait_timeout
-        self.done = []
+        self.done = [] if done is None else done
         self.instance = None
 
     def wait_for(self, instance, targets, purpose):
@@ -65,9 +71,9 @@ class NotebookActions:
         self.instance = instance
         status = instance.get("status")
         if status in FAILED and not failed_is_stable:
-            raise failure_with(
+            raise NOTEBOOK.failure(
                 "notebook instance %s is %s%s: it cannot be changed until that is resolved"
-                % (instance.get("id"), status, fail_reason(instance)),
+                % (instance.get("id"), status, NOTEBOOK.reason(instance)),
                 instance,
             )
         if status in TRANSITIONAL and self.wait:
@@ -209,18 +215,15 @@ class NotebookActions:
     # ---- create and delete -----------------------------------------------------------------------------
     def create(self, body, workspace_id=None):
         """Create the instance. The service does not deduplicate creates (names may repeat), so after a failure that
-        may have been applied the instance is looked for by exact name before the create is sent again."""
+        may have been applied the instance is looked for by exact name: adopted when found; otherwise sent again
+        only when the service has finished with the first request (write_with_read_back)."""
         name = body["name"]
 
         def read_back(dummy):
             matches = self.api.find_by_name(name, workspace_id)[0]
-            if len(matches) > 1:
-                raise ModuleError(
-                    "after a create of notebook instance %r that may have been applied, %d instances have that name "
-                    "(ids: %s): give id to choose one"
-                    % (name, len(matches), ", ".join(sorted(nb.get("id", "?") for nb in matches)))
-                )
-            return matches[0] if matches else None
+            return at_most_one(
+                NOTEBOOK, matches, name, "after a create of notebook instance %r that may have been applied" % name
+            )
 
         self.instance = write_with_read_back(
             self.api.client,
@@ -228,6 +231,7 @@ class NotebookActions:
             lambda nothing, resending: self.api.create(body),
             read_back,
             lambda found: found is not None,
+            making=Making("a notebook instance named %r" % name, look_out_seconds(self.wait_timeout)),
         )
         self.done.append("create")
         return self.instance
@@ -252,7 +256,7 @@ class NotebookActions:
                 lambda current: current is None or current.get("status") == "DELETING",
             )
         except ModelArtsError as error:
-            if not is_not_found(error):
+            if not is_not_found(error, NOTEBOOK_NOT_FOUND):
                 raise
             # Someone else deleted it since it was read: gone, as asked, though not by this task.
             self.instance = None
@@ -267,8 +271,16 @@ class NotebookActions:
 
     def _poll(self, instance, is_done, purpose, failed=frozenset()):
         """Poll the instance (None once the service does not know it) until ``is_done``."""
-        waiting_for = "Waiting for notebook instance %s %s" % (instance["id"], purpose)
-        return self.api.poll(instance, is_done, failed, self.wait_timeout, waiting_for, read=self.api.show_if_exists)
+        notebook_id = instance["id"]
+        return wait(
+            NOTEBOOK,
+            instance,
+            lambda: self.api.show_if_exists(notebook_id),
+            is_done,
+            self.wait_timeout,
+            "Waiting for notebook instance %s %s" % (notebook_id, purpose),
+            failed,
+        )
 
     def stop_created(self, instance):
         """``state=stopped`` for an instance this task created (and waited for until RUNNING)."""

@@ -6,51 +6,26 @@
 
 from __future__ import annotations
 
-import time
-
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import (
+    NOTEBOOK_NOT_FOUND,
+    NotFound,
+    is_not_found,
+)
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import FAILED, without_token
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._lookup import exactly_one, looks_like_uuid
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import FAILED
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._paging import list_all
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._resource import Kind
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._waiter import wait_for_status
 
 # The largest page the list call allows: fewest requests per project.
 PAGE_SIZE = 50
-# Polling: every 10 % of the time waited so far, between these bounds, so the overshoot past the end of
-# a transition stays small for short waits and the request count stays small for long ones.
-POLL_MIN, POLL_MAX, POLL_SHARE = 0.5, 10.0, 0.1
-# The service's answers for an id it does not know (HTTP 400, and 404 on some paths); Huawei's Terraform
-# provider also takes 6404 as "gone" after a delete.
-NOT_FOUND = frozenset(("ModelArts.6309", "ModelArts.6404"))
+# A notebook instance in messages and results: its token is a secret.
+NOTEBOOK = Kind("notebook instance", "notebook", reason_key="fail_reason", secret_keys=("token",))
 
 
-def failure_with(message, instance):
-    """A ModuleError that also reports ``instance`` (without its token, which is masked from then on)."""
-    if not isinstance(instance, dict):
-        return ModuleError(message)
-    return ModuleError(message, secrets=(instance.get("token"),), notebook=without_token(instance))
-
-
-class WaitError(ModuleError):
-    """A wait ended badly: a failed status, or the timeout (with the last status seen)."""
-
-    def __init__(self, message, instance):
-        failure = failure_with(message, instance)
-        super().__init__(message, secrets=failure.secrets, **failure.result)
-        self.instance = instance
-
-
-class NotebookNotFound(ModuleError):
+class NotebookNotFound(NotFound):
     """No instance has the exact name asked for."""
-
-
-def fail_reason(instance):
-    """`` (fail_reason: ...)`` when the instance says why it failed, for messages."""
-    reason = (instance or {}).get("fail_reason")
-    return " (fail_reason: %s)" % reason if reason else ""
-
-
-def is_not_found(error):
-    return error.status == 404 or error.error_code in NOT_FOUND
 
 
 def _workspace_query(instance):
@@ -74,7 +49,7 @@ class NotebookAPI:
         try:
             return self.show(notebook_id)
         except ModelArtsError as error:
-            if is_not_found(error):
+            if is_not_found(error, NOTEBOOK_NOT_FOUND):
                 return None
             raise
 
@@ -157,65 +132,19 @@ class NotebookAPI:
         if notebook_id:
             return self.show(notebook_id)
         matches, names = self.find_by_name(name, workspace_id)
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            seen = ", ".join(sorted(set(names))) if names else "none"
-            raise NotebookNotFound(
-                "no notebook instance is named %r (the list's name filter matched: %s)" % (name, seen)
-            )
-        raise ModuleError(
-            "%d notebook instances are named %r (ids: %s): give id to choose one"
-            % (len(matches), name, ", ".join(sorted(nb.get("id", "?") for nb in matches)))
-        )
+        try:
+            return exactly_one(NOTEBOOK, matches, name, names)
+        except NotFound as error:
+            raise NotebookNotFound(error.message) from None
+
+    def resolve(self, reference, workspace_id=None):
+        """The instance a user names by id or by exact name (an unknown id-like reference is tried as a name)."""
+        instance = self.show_if_exists(reference) if looks_like_uuid(reference) else None
+        return instance if instance is not None else self.lookup(name=reference, workspace_id=workspace_id)
 
     def wait(self, instance, targets, timeout, waiting_for):
-        """Poll until the status is one of ``targets``; fail on a failed status or after ``timeout`` seconds.
-
-        Another stable status keeps the poll going: right after a start or stop the service may still
-        report the old status for a moment.
-        """
-        return self.poll(
-            instance,
-            lambda current: current.get("status") in targets,
-            FAILED,
-            timeout,
-            waiting_for,
-            awaited=" or ".join(sorted(targets)),
+        """Poll until the status is one of ``targets``; fail on a failed status or after ``timeout`` seconds."""
+        notebook_id = instance["id"]
+        return wait_for_status(
+            NOTEBOOK, instance, lambda: self.show(notebook_id), targets, timeout, waiting_for, FAILED
         )
-
-    def poll(self, instance, is_done, failed, timeout, waiting_for, awaited=None, read=None):
-        """Read the instance until ``is_done``; fail on a status in ``failed`` or after ``timeout`` seconds,
-        naming the last status seen (and ``awaited``, what was waited for).
-
-        ``read`` is GET by default; a ``read`` that answers None for an instance that is gone (show_if_exists)
-        lets ``is_done`` wait for the end of a delete.
-        """
-        read = read or self.show
-        notebook_id, start = instance["id"], time.monotonic()
-        current = last = instance
-        while True:
-            if is_done(current):
-                return current
-            if current.get("status") in failed:
-                raise WaitError(
-                    "%s: notebook instance %s is %s%s"
-                    % (waiting_for, notebook_id, current["status"], fail_reason(current)),
-                    current,
-                )
-            elapsed = time.monotonic() - start
-            if elapsed >= timeout:
-                raise WaitError(
-                    "%s: timed out after %s seconds (wait_timeout)%s; the last status seen was %s%s"
-                    % (
-                        waiting_for,
-                        timeout,
-                        " waiting for " + awaited if awaited else "",
-                        last.get("status"),
-                        fail_reason(last),
-                    ),
-                    last,
-                )
-            time.sleep(min(max(POLL_MIN, elapsed * POLL_SHARE), POLL_MAX, timeout - elapsed))
-            current = read(notebook_id)
-            last = current or last

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._decision import Decision
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_task import (
     ARGUMENT_SPEC,
@@ -79,14 +80,14 @@ def _address(params):
 class Fleet:
     """``items`` checked at once (bad ones fail without a request), then run by ``run(concurrency)``.
 
-    ``make_client()`` gives each definition its own client; ``warn(text)`` reports a warning, prefixed here with
-    the definition's label.
+    ``make_client()`` gives each definition its own client and ``make_decision()`` its own Decision (in the task's
+    check and diff modes); ``warn(text)`` reports a warning, prefixed here with the definition's label.
     """
 
-    def __init__(self, items, make_client, check_mode=False, diff=False, warn=None):
+    def __init__(self, items, make_client, make_decision=Decision, warn=None):
         self.make_client = make_client
-        self.check_mode = check_mode
-        self.diff = diff
+        self.make_decision = make_decision
+        self.diff = make_decision().diff
         self.warn = warn or (lambda text: None)
         self.definitions = [Definition(index, item) for index, item in enumerate(items)]
         validator = ArgumentSpecValidator(ARGUMENT_SPEC, required_one_of=REQUIRED_ONE_OF)
@@ -136,8 +137,7 @@ class Fleet:
             definition.task = NotebookTask(
                 definition.params,
                 self.make_client(),
-                self.check_mode,
-                self.diff,
+                self.make_decision(),
                 warn=lambda text: self.warn("%s: %s" % (definition.label, text)),
             )
             definition.task.run()

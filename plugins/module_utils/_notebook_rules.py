@@ -17,7 +17,7 @@ import re
 from collections import namedtuple
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _tags
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import RuleError
 
 STABLE = frozenset(("RUNNING", "STOPPED"))
 TRANSITIONAL = frozenset(("INIT", "CREATING", "STARTING", "STOPPING", "DELETING", "SNAPSHOTTING"))
@@ -54,10 +54,6 @@ ENDPOINT_LISTS = ("allowed_access_ips", "ssh_keys")
 
 # The requested fields, in the order they are compared, reported and sent.
 FIELDS = ("name", "description", "flavor", "image_id", "storage_size", "endpoints")
-
-
-class RuleError(ModuleError, ValueError):
-    """The request breaks a rule; the message names each option and its rule."""
 
 
 def _check_name(value):

@@ -6,19 +6,20 @@
 checks, and the orchestration from the first read to the result.
 
 notebook_instance runs one; notebook_instances runs many side by side, each in its own thread with its own
-client. So a task never touches the AnsibleModule: it is given check mode, diff mode and a warn callable, and
-its result holds what the module reports for it.
+client. So a task never touches the AnsibleModule: it is given a Decision (check mode, diff mode) and a warn
+callable, and its result holds what the module reports for it.
 """
 
 from __future__ import annotations
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _tags
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._decision import Decision
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError, RuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_actions import NotebookActions
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import (
+    NOTEBOOK,
     NotebookAPI,
     NotebookNotFound,
-    failure_with,
 )
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_plan import (
     Refusal,
@@ -27,7 +28,6 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_plan i
     plan_delete,
 )
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
-    RuleError,
     check_create_only,
     compare,
     create_body,
@@ -109,19 +109,16 @@ def check(params):
 class NotebookTask:
     """Brings one checked definition to shape through ``client``; ``result()`` is what the module reports.
 
-    ``warn(text)`` reports a warning; ``secrets`` collects values (the notebook's token) to mask in all output.
+    ``decision`` decides the writes (check mode and diff mode are its own); ``warn(text)`` reports a warning;
+    ``secrets`` collects values (the notebook's token) to mask in all output.
     """
 
-    def __init__(self, params, client, check_mode=False, diff=False, warn=None):
+    def __init__(self, params, client, decision=None, warn=None):
         self.params = params
-        self.check_mode = check_mode
-        self.diff = diff
+        self.decision = decision or Decision()
         self.warn = warn or (lambda text: None)
         self.api = NotebookAPI(client)
-        self.actions = NotebookActions(self.api, params["wait"], params["wait_timeout"])
-        self.fields = {"changed": False}
-        # In check mode, the writes that would be done.
-        self.planned = None
+        self.actions = NotebookActions(self.api, params["wait"], params["wait_timeout"], self.decision.done)
 
     def run(self):
         params, api = self.params, self.api
@@ -139,30 +136,15 @@ class NotebookTask:
         else:
             self.bring_to_shape(instance)
 
-    def decided(self, actions, before, after):
-        """Results of the decision, the same in check mode and in a real run; True when the writes are to be done."""
-        self.fields["changed"] = bool(actions)
-        if self.diff:
-            self.fields["diff"] = {"before": before, "after": after}
-        if self.check_mode:
-            self.planned = list(actions)
-        return not self.check_mode
-
     def delete(self, instance):
         if instance is not None:
             instance = self.actions.wait_until_stable(instance, failed_is_stable=True)
-        if instance is None:
-            self.decided((), {}, {})
-            return
-        decision = plan_delete(instance.get("status"))
-        if not decision.actions:
-            # Already being deleted (without wait): nothing to send.
-            self.decided((), {}, {})
-            return
-        if self.decided(decision.actions, {key: instance.get(key) for key in ("id", "name", "status")}, {}):
+        # Already being deleted (without wait): nothing to send.
+        actions = plan_delete(instance.get("status")).actions if instance is not None else ()
+        before = {key: instance.get(key) for key in ("id", "name", "status")} if actions else {}
+        if self.decision.decide(actions, before, {}):
+            # Someone else may delete it first: then nothing is recorded as done, and nothing changed.
             self.actions.delete(instance)
-            # Someone else may have deleted it first: changed only by what this task did.
-            self.fields["changed"] = bool(self.actions.done)
 
     def create(self, not_found):
         params = self.params
@@ -172,7 +154,7 @@ class NotebookTask:
         decision = plan_create(params["name"], params["state"], params["wait"], tag=bool(params.get("tags")))
         if isinstance(decision, Refusal):
             raise ModuleError(decision.message)
-        if not self.decided(decision.actions, {}, requested(params)):
+        if not self.decision.decide(decision.actions, {}, requested(params)):
             return
         instance = self.actions.create(create_body(params), params.get("workspace_id"))
         if params.get("tags"):
@@ -209,7 +191,7 @@ class NotebookTask:
             auto_stop_on=bool(auto_stop and auto_stop["enabled"]),
         )
         if isinstance(decision, Refusal):
-            raise failure_with(decision.message, instance)
+            raise NOTEBOOK.failure(decision.message, instance)
 
         before, after = dict(comparison.before), dict(comparison.after)
         if decision.end_status != instance.get("status"):
@@ -222,7 +204,7 @@ class NotebookTask:
         if _auto_stop.differs(instance, auto_stop) and decision.end_status == "RUNNING":
             # Auto-stop belongs to a run: on an instance that ends stopped it is left to the next start.
             before["auto_stop"], after["auto_stop"] = _auto_stop.live(instance), _auto_stop.wanted(auto_stop)
-        if self.decided(decision.actions, before, after):
+        if self.decision.decide(decision.actions, before, after):
             self.actions.apply(instance, decision.actions, params, comparison.changed, send_hooks)
 
     @property
@@ -232,8 +214,7 @@ class NotebookTask:
 
     def result(self):
         """changed, diff, actions (done, or planned in check mode) and the notebook as last seen, without token."""
-        result = dict(self.fields)
-        result["actions"] = self.planned if self.planned is not None else list(self.actions.done)
+        result = self.decision.result()
         if self.actions.instance is not None:
             # The token is left out here and masked everywhere else.
             result["notebook"] = without_token(self.actions.instance)

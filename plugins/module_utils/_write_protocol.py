@@ -4,16 +4,36 @@
 
 """How every write is sent: never repeated blindly, since a write that failed may have been applied.
 
-The transport retries only what cannot have reached the service (RetryPolicy in _http.py). A write that
-failed after it was sent (a timeout, a 5xx or 429), or that the service refused with an answer that may
-mean "already done" (a conflict code), is followed by a read of the resource: if the write's effect is
-there, it is done; otherwise it is sent again after the backoff (or the Retry-After the service asked
-for), at most ``max_retries`` times.
+The transport retries only what cannot have reached the service (RetryPolicy in _http.py). What happens after
+a write fails depends on what the failure says about the service:
+- it answered (a 5xx or 429, a malformed answer, a conflict code that may mean "already done"): it has finished
+  with the request. The resource is read back once: if the write's effect is there, it is done; otherwise the
+  write is sent again after the backoff (or the Retry-After the service asked for), at most ``max_retries`` times;
+- no answer came (a timeout, a connection lost after sending): the service may still be carrying the write out.
+  A write that changes something is read back as above (sending it again asks for the same end state). A write
+  that makes something (a create, an attach, a save) is never sent again: the resource is looked for with the
+  poll schedule of the waits until it appears (adopted) or the look-out ends (a failure saying that the write
+  may still complete and that a rerun adopts what it made).
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
+
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._waiter import Poll
+
+# A write that makes something: ``what`` names it for messages ("a notebook instance named 'nb'"); after a
+# failure in doubt, it is looked for during ``look_out`` seconds.
+Making = namedtuple("Making", "what look_out")
+# The longest look-out for something a write in doubt may still make: a task should not hang on a lost answer.
+LOOK_OUT_MAX = 60
+
+
+def look_out_seconds(wait_timeout):
+    """How long a write in doubt is looked for: ``wait_timeout``, at most LOOK_OUT_MAX seconds."""
+    return max(0, min(wait_timeout, LOOK_OUT_MAX))
 
 
 def merged(resource, answer):
@@ -23,13 +43,14 @@ def merged(resource, answer):
     return result
 
 
-def write_with_read_back(client, resource, send, read_back, is_done, conflicts=frozenset()):
+def write_with_read_back(client, resource, send, read_back, is_done, conflicts=frozenset(), making=None):
     """Send a write and return the resource after it.
 
     ``send(resource, resending)`` sends the write built from ``resource`` (``resending`` is true after a
     read back) and returns the answer; ``read_back(resource)`` reads the resource again; ``is_done(resource)``
     tells whether a read-back resource already shows the write's effect. ``conflicts`` are the error codes
-    that may mean the effect is already there.
+    that may mean the effect is already there. ``making`` (a Making) marks a write that makes something,
+    which is never sent again after a failure in doubt.
     """
     attempt = 0
     while True:
@@ -38,6 +59,8 @@ def write_with_read_back(client, resource, send, read_back, is_done, conflicts=f
         except ModelArtsError as error:
             if not (error.transient or error.error_code in conflicts):
                 raise
+            if making is not None and error.in_doubt:
+                return _look_out(resource, read_back, is_done, making, error)
             attempt += 1
             resource = read_back(resource)
             if is_done(resource):
@@ -47,3 +70,20 @@ def write_with_read_back(client, resource, send, read_back, is_done, conflicts=f
             client.pause_before_retry(attempt, error.retry_after)
             continue
         return merged(resource, answer)
+
+
+def _look_out(resource, read_back, is_done, making, error):
+    """After a failure in doubt of a write that makes something: what it made once it appears, or a failure."""
+    poll = Poll(making.look_out)
+    while True:
+        found = read_back(resource)
+        if is_done(found):
+            return found
+        if poll.expired:
+            raise ModuleError(
+                "%s; the service may still complete it, so it was not sent again: %s did not appear within %s seconds "
+                "(wait_timeout, at most %d); run the task again later: it adopts what the service made, or makes it"
+                % (error.message, making.what, making.look_out, LOOK_OUT_MAX),
+                error=error.as_dict(),
+            )
+        poll.pause()

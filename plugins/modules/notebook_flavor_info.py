@@ -134,14 +134,9 @@ flavors:
       type: dict
 """
 
-import re
-
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._catalog_api import FlavorAPI
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._module import ModelArtsModule
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NotebookAPI
-
-# Instance IDs are UUIDs; a name may look like one too, so an unknown ID is then looked up as a name.
-ID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 
 
 class NotebookFlavorInfo(ModelArtsModule):
@@ -159,10 +154,7 @@ class NotebookFlavorInfo(ModelArtsModule):
         if params.get("notebook") is None:
             self.result["flavors"] = flavors_api.list(category=params.get("category"), flavor_type=params.get("type"))
             return
-        notebooks = NotebookAPI(client)
-        instance = notebooks.show_if_exists(params["notebook"]) if ID_PATTERN.match(params["notebook"]) else None
-        if instance is None:
-            instance = notebooks.lookup(name=params["notebook"])
+        instance = NotebookAPI(client).resolve(params["notebook"])
         flavors = flavors_api.switchable(instance["id"])
         if params.get("category"):
             flavors = [flavor for flavor in flavors if flavor.get("category") == params["category"]]

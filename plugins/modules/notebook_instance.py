@@ -269,12 +269,17 @@ options:
   wait_timeout:
     description:
       - Seconds to wait for each transition. A timeout is a failure that names the last status seen.
+      - Also how long a create whose answer was lost is looked for (at most 60 seconds), see the notes.
     type: int
     default: 600
 notes:
-  - A create is not idempotent on the service's side (names may repeat). After a failure that may have been
-    applied (a timeout, a dropped connection, a 5xx or malformed answer) the module lists the instances by exact
-    name before it sends the create again, and adopts what it finds, so one task never makes two instances.
+  - A create is not idempotent on the service's side (names may repeat), so one task never makes two instances.
+    After an error answer that may have been applied (a 5xx or 429, a malformed answer) the service has finished
+    with the request: the module lists the instances by exact name once and adopts what it finds, or sends the
+    create again. After a timeout or a connection lost after sending, the service may still be carrying the create
+    out: the module never sends it again; it lists by exact name with the poll schedule of its waits for up to
+    O(wait_timeout) seconds (at most 60) and adopts the instance when it appears, or fails saying that the create
+    may still complete and that running the task again adopts it.
   - An instance in a failed status (ERROR, FROZEN, START_FAILED, CREATE_FAILED, DELETE_FAILED) makes the task
     fail with the instance's C(fail_reason), except with O(state=absent), which deletes it.
   - The notebook's own access C(token) is removed from the returned instance and masked in all output.
@@ -500,13 +505,11 @@ class NotebookInstance(ModelArtsModule):
 
     def run(self):
         check(self.params)
-        self.task = NotebookTask(
-            self.params, self.connect(), self.module.check_mode, self.module._diff, warn=self.module.warn
-        )
+        self.task = NotebookTask(self.params, self.connect(), self.decision, warn=self.module.warn)
         self.task.run()
 
     def prepare_result(self):
-        result = dict(self.result)
+        result = super().prepare_result()
         if self.task is not None:
             self.mask(*self.task.secrets)
             result.update(self.task.result())

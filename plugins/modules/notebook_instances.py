@@ -141,10 +141,9 @@ diff:
 """
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._connection import client_from_params
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError, RuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._module import ModelArtsModule
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_fleet import Fleet
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import RuleError
 
 
 class NotebookInstances(ModelArtsModule):
@@ -163,8 +162,7 @@ class NotebookInstances(ModelArtsModule):
         self.fleet = Fleet(
             self.params["notebooks"],
             lambda: client_from_params(self.params),
-            check_mode=self.module.check_mode,
-            diff=self.module._diff,
+            self.new_decision,
             warn=self.module.warn,
         )
         self.fleet.run(self.params["concurrency"])
@@ -172,7 +170,7 @@ class NotebookInstances(ModelArtsModule):
             raise ModuleError(self.fleet.failure_message())
 
     def prepare_result(self):
-        result = dict(self.result)
+        result = super().prepare_result()
         if self.fleet is not None:
             self.mask(*self.fleet.secrets)
             result.update(self.fleet.result())

@@ -27,3 +27,14 @@ def no_backoff_sleep(monkeypatch):
     monkeypatch.setattr(
         _http, "backoff_delay", lambda attempt, factor=0.001, maximum=0.01: min(maximum, factor * 2 ** (attempt - 1))
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_polls(monkeypatch):
+    """Waits poll every 10 ms at least instead of every 0.5 s: transitions here last tenths of a second at most.
+
+    The schedule's shape (10 % of the time waited, up to POLL_MAX) is kept, and test_waiter.py tests it as set.
+    """
+    from ansible_collections.hwcloud.modelarts.plugins.module_utils import _waiter
+
+    monkeypatch.setattr(_waiter, "POLL_MIN", 0.01)

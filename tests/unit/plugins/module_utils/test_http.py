@@ -153,8 +153,22 @@ def test_writes_are_never_resent_by_the_transport(simulator, kind):
             "PUT", "/v1/%s/notebooks/%s" % (simulator.project_id, nb["id"]), "Updating", body={"description": "x"}
         )
     assert caught.value.transient
+    # A dropped connection leaves the outcome unknown; an answer, even a 5xx, says the service has finished.
+    assert caught.value.in_doubt is (kind == "drop")
     assert [r.method for r in simulator.requests] == ["PUT"]
     assert simulator.notebook(nb["id"])["description"] == "x"
+
+
+def test_a_write_without_an_answer_in_time_is_in_doubt(simulator):
+    nb = simulator.add_notebook(name="nb-1")
+    simulator.inject_fault(method="PUT", path=NOTEBOOK, count=1, status=None, delay=0.6)
+    with pytest.raises(ModelArtsError) as caught:
+        client(simulator, timeout=0.2).request(
+            "PUT", "/v1/%s/notebooks/%s" % (simulator.project_id, nb["id"]), "Updating", body={"description": "z"}
+        )
+    assert caught.value.in_doubt and caught.value.transient and caught.value.status is None
+    assert "no answer within 0.2 seconds" in caught.value.message
+    assert [r.method for r in simulator.requests] == ["PUT"]
 
 
 def test_dropped_connection_on_get_is_retried(simulator):
@@ -196,6 +210,7 @@ def test_malformed_answer_to_a_write_is_a_transient_error(simulator):
             "PUT", "/v1/%s/notebooks/%s" % (simulator.project_id, nb["id"]), "Updating", body={"description": "y"}
         )
     assert caught.value.transient and "not a JSON object" in caught.value.message
+    assert not caught.value.in_doubt
 
 
 def test_connection_refused_is_clear():
@@ -203,6 +218,8 @@ def test_connection_refused_is_clear():
     with pytest.raises(ModelArtsError) as caught:
         c.request("GET", "/v1/p/notebooks/x", "Reading notebook instance x")
     assert caught.value.message.startswith("Reading notebook instance x failed: could not reach http://127.0.0.1:9")
+    # Nothing reached the service: a write refused so is not in doubt.
+    assert caught.value.transient and not caught.value.in_doubt
 
 
 def test_path_segments_are_quoted(simulator):

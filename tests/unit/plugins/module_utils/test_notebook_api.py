@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._auth import TokenAuth
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import WaitError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsClient
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NotebookAPI, WaitError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NotebookAPI
 
 from modelarts_simulator import DEFAULT_AUTH_TOKEN  # pylint: disable=wrong-import-order
 

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils import _notebook_fleet
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._decision import Decision
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_fleet import Fleet
 
@@ -28,8 +29,8 @@ class FakeTask:
     started = []
     lock = threading.Lock()
 
-    def __init__(self, params, client, check_mode=False, diff=False, warn=None):
-        self.params, self.diff, self.warn = params, diff, warn
+    def __init__(self, params, client, decision, warn=None):
+        self.params, self.diff, self.warn = params, decision.diff, warn
         self.secrets = ()
 
     def run(self):
@@ -104,11 +105,11 @@ def test_diff_mode_heads_each_changed_definition_by_its_label(fake_task):
     fleet = Fleet(
         [{"id": "a", "description": "change"}, {"name": "b"}, {"name": "c", "description": "change"}],
         lambda: None,
-        diff=True,
+        lambda: Decision(diff=True),
     )
     fleet.run(2)
     assert [(d["before_header"], d["after_header"]) for d in fleet.result()["diff"]] == [("a", "a"), ("c", "c")]
-    unchanged = Fleet([{"id": "a"}], lambda: None, diff=True)
+    unchanged = Fleet([{"id": "a"}], lambda: None, lambda: Decision(diff=True))
     unchanged.run(2)
     assert "diff" not in unchanged.result()
 

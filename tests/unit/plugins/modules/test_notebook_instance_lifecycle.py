@@ -127,6 +127,32 @@ def test_a_create_that_was_not_applied_is_sent_again(simulator, run):
     assert len([r for r in simulator.requests if r.method == "POST"]) == 2
 
 
+def test_a_create_held_past_the_timeout_is_adopted_and_never_sent_again(simulator, run):
+    # The service applies the create only after the module's timeout: a list right after the timeout finds
+    # nothing, and a second POST would make a second instance once the first completes.
+    simulator.inject_fault(method="POST", path=r"/notebooks$", status=None, delay=1.0)
+    result = run(timeout=0.3, max_retries=3, tags={"team": "a"}, **NEW)
+    assert result["changed"] is True and result["actions"] == ["create", "tag"], result
+    (instance,) = simulator.notebooks()
+    assert result["notebook"]["id"] == instance["id"] and instance["tags"] == [{"key": "team", "value": "a"}]
+    assert [r.method for r in simulator.requests if r.method == "POST" and r.notebook_id is None] == ["POST"]
+    # Looked for by name until it appeared, with the waits' poll schedule.
+    assert len([r for r in simulator.requests if r.method == "GET" and r.notebook_id is None]) >= 3
+
+
+def test_a_create_in_doubt_that_never_appears_fails_and_the_rerun_makes_one(simulator, run):
+    simulator.inject_fault(method="POST", path=r"/notebooks$", drop=True)
+    result = run(wait_timeout=1, **NEW)
+    assert result["failed"] and simulator.notebooks() == []
+    assert "the service may still complete it, so it was not sent again" in result["msg"]
+    assert "a notebook instance named 'nb-new' did not appear within 1 seconds" in result["msg"]
+    assert "run the task again later: it adopts what the service made, or makes it" in result["msg"]
+    assert result["error"]["status"] is None and result["actions"] == [] and result["changed"] is False
+    assert [r.method for r in simulator.requests if r.method != "GET"] == ["POST"]
+    rerun = run(**NEW)
+    assert rerun["changed"] is True and rerun["actions"] == ["create"] and len(simulator.notebooks()) == 1
+
+
 def test_with_id_an_unknown_instance_is_not_created(simulator, run):
     result = run(id="6b3b6f14-9e2a-4b7e-8f5e-3c8f0d2a1b4c", flavor=FLAVOR, image_id=IMAGE)
     assert result["failed"] and "ModelArts.6309" in result["msg"] and simulator.notebooks() == []

@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.modelarts collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""How messages and results speak of one kind of resource (a notebook instance, a mount, an image, a workspace).
+
+Waits, lookups and failures are generic; a Kind tells them what the resource is called, which field identifies
+it, which says why it failed, where the result reports it and which of its fields are secrets.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
+
+
+class Kind:
+    """``name`` for messages ("notebook instance"); ``result_key`` under which a failure reports the resource;
+    ``id_key`` the field that identifies it; ``reason_key`` the field that says why it failed; ``secret_keys``
+    fields never reported (and masked from the moment they are seen)."""
+
+    def __init__(
+        self, name, result_key, id_key="id", reason_key=None, secret_keys=(), status_key="status", plural=None
+    ):
+        self.name = name
+        self.plural = plural or name + "s"
+        self.result_key = result_key
+        self.id_key = id_key
+        self.reason_key = reason_key
+        self.secret_keys = tuple(secret_keys)
+        self.status_key = status_key
+
+    def ident(self, resource):
+        return (resource or {}).get(self.id_key)
+
+    def status(self, resource):
+        return (resource or {}).get(self.status_key)
+
+    def describe(self, resource):
+        """``notebook instance <id>``, for messages."""
+        return "%s %s" % (self.name, self.ident(resource))
+
+    def reason(self, resource):
+        """`` (fail_reason: ...)`` when the resource says why it failed, for messages."""
+        reason = (resource or {}).get(self.reason_key) if self.reason_key else None
+        return " (%s: %s)" % (self.reason_key, reason) if reason else ""
+
+    def public(self, resource):
+        """The resource as the API returned it, minus its secrets."""
+        if not isinstance(resource, dict) or not any(key in resource for key in self.secret_keys):
+            return resource
+        return {key: value for key, value in resource.items() if key not in self.secret_keys}
+
+    def secrets(self, resource):
+        if not isinstance(resource, dict):
+            return ()
+        return tuple(resource[key] for key in self.secret_keys if resource.get(key))
+
+    def failure(self, message, resource):
+        """A ModuleError that also reports ``resource`` (without its secrets, which are masked from then on)."""
+        if not isinstance(resource, dict):
+            return ModuleError(message)
+        return ModuleError(message, secrets=self.secrets(resource), **{self.result_key: self.public(resource)})
