@@ -275,9 +275,9 @@ options:
 notes:
   - A create is not idempotent on the service's side (names may repeat), so one task never makes two instances.
     After an error answer that may have been applied (a 5xx or 429, a malformed answer) the service has finished
-    with the request: the module lists the instances by exact name once and adopts what it finds, or sends the
+    with the request, so the module lists the instances by exact name once and adopts what it finds, or sends the
     create again. After a timeout or a connection lost after sending, the service may still be carrying the create
-    out: the module never sends it again; it lists by exact name with the poll schedule of its waits for up to
+    out, so the module never sends it again; it lists by exact name with the poll schedule of its waits for up to
     O(wait_timeout) seconds (at most 60) and adopts the instance when it appears, or fails saying that the create
     may still complete and that running the task again adopts it.
   - An instance in a failed status (ERROR, FROZEN, START_FAILED, CREATE_FAILED, DELETE_FAILED) makes the task
