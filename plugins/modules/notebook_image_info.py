@@ -152,7 +152,7 @@ images:
       type: int
 """
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._catalog_api import IMAGE_TYPES, ImageAPI
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._image_api import IMAGE_TYPES, ImageAPI
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._module import ModelArtsModule
 
 FILTERS = ("name", "type", "service_type", "workspace_id", "namespace")
