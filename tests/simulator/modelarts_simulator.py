@@ -1,7 +1,8 @@
 """A ModelArts API simulator: a real HTTP(S) server on loopback for tests and demos.
 
 It serves the notebook calls of ``/v1/{project_id}/notebooks`` (show, update, list, start, stop, create,
-delete, lease, tags, flavors, switchable flavors) and ``/v1/{project_id}/images`` with the status machine
+delete, lease, tags, flavors, switchable flavors, save as an image) and ``/v1/{project_id}/images`` (list, show,
+register, delete) with the status machines
 and the rules of the API reference, Huawei's ``SDK-HMAC-SHA256`` signature check, recorded requests and
 injectable faults, plus an unsigned control API under ``/_sim/``. Standard library only; see README.md
 next to this file.
@@ -36,13 +37,12 @@ from modelarts_sim.catalog import (  # noqa: F401
     ASCEND_FLAVOR_TYPES,
     FLAVOR_FEATURES,
     FLAVOR_SORT_KEYS,
-    IMAGE_SORT_KEYS,
-    MAX_IMAGE_LIMIT,
     Catalog,
 )
 from modelarts_sim.endpoints import ENDPOINT_SPELLINGS  # noqa: F401
 from modelarts_sim.errors import ServiceError  # noqa: F401
 from modelarts_sim.faults import Fault  # noqa: F401
+from modelarts_sim.images import IMAGE_SORT_KEYS, MAX_IMAGE_LIMIT, Images  # noqa: F401
 from modelarts_sim.lease import (  # noqa: F401
     DEFAULT_LEASE_MS,
     LEASE_FIELDS,

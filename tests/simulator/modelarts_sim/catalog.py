@@ -1,4 +1,6 @@
-"""The flavors and images a notebook is made of, and their read calls (the catalogue, switchable flavors).
+"""The flavors and images a notebook is made of, and the flavor calls (the catalogue, switchable flavors).
+
+The image calls are the images resource's (images.py), which reads and adds to the image catalogue kept here.
 
 modelarts_catalog.py (next to this package) generates the default catalogue; ``Simulator(flavors=..., images=...)``
 replaces it.
@@ -11,27 +13,23 @@ from modelarts_catalog import (
     FLAVOR_CATEGORIES,
     FLAVOR_TYPES,
     IMAGE_CATALOG,
-    IMAGE_SERVICE_TYPES,
-    IMAGE_TYPES,
     INSTANCE_IMAGE_KEYS,
     image_details,
     normalize_flavor,
 )
 
 from .base import Resource
-from .errors import ServiceError, bad_request, property_error
+from .errors import property_error
 from .listing import page, paging, sorted_by, sorting
 from .routing import Route
 
 FLAVOR_SORT_KEYS = ("id", "name", "arch", "category", "vcpus", "memory", "free", "sold_out")
 FLAVOR_FEATURES = ("NOTEBOOK", "DEFAULT")
 ASCEND_FLAVOR_TYPES = ("ASCEND_SNT3", "ASCEND_SNT9", "ASCEND_SNT9B")
-IMAGE_SORT_KEYS = ("name", "tag", "create_at", "update_at", "size", "type", "service_type", "arch", "namespace")
-MAX_IMAGE_LIMIT = 200
 
 
 class Catalog(Resource):
-    """The flavor and image catalogues (read-only through the API)."""
+    """The flavor and image catalogues; the flavors are read-only through the API."""
 
     name = "catalog"
 
@@ -64,8 +62,6 @@ class Catalog(Resource):
                 self.switchable_flavors,
                 sdk="ShowSwitchableFlavorsRequest",
             ),
-            Route("GET", "/v1/{project_id}/images", self.list_images, trailing_slash=True, sdk="ListImageRequest"),
-            Route("GET", "/v1/{project_id}/images/{id}", self.show_image, sdk="ShowImageRequest"),
         ]
 
     # ---- flavors -------------------------------------------------------------------------------------------
@@ -117,34 +113,3 @@ class Catalog(Resource):
             nb = store.get(call.params["id"])
             found = [f for f in self.flavors if self.switchable(nb, f)]
         return page([self.flavor_view(f) for f in sorted_by(found, order)], limit, offset, "flavors")
-
-    # ---- images --------------------------------------------------------------------------------------------
-    def list_images(self, call):
-        query = call.query
-        image_type = query.get("type") or "BUILD_IN"
-        if image_type not in IMAGE_TYPES:
-            raise property_error("The value of type must be one of %s." % ", ".join(IMAGE_TYPES))
-        if query.get("service_type") and query["service_type"] not in IMAGE_SERVICE_TYPES:
-            raise property_error("The value of service_type must be one of %s." % ", ".join(IMAGE_SERVICE_TYPES))
-        fuzzy = query.get("name_fuzzy_match", "true").lower()
-        if fuzzy not in ("true", "false"):
-            raise bad_request("name_fuzzy_match must be true or false")
-        limit, offset = paging(query, MAX_IMAGE_LIMIT, MAX_IMAGE_LIMIT)
-        order = sorting(query, IMAGE_SORT_KEYS, "create_at", "DESC")
-        name = query.get("name")
-        wanted = {"type": image_type, "workspace_id": query.get("workspace_id") or "0"}
-        wanted.update({k: query[k] for k in ("service_type", "namespace", "show_name", "show_tag") if query.get(k)})
-        found = []
-        for image in self.image_catalog.values():
-            if any(image[k] != v for k, v in wanted.items()):
-                continue
-            if name and (name.lower() not in image["name"].lower() if fuzzy == "true" else name != image["name"]):
-                continue
-            found.append(image)
-        return page([copy.deepcopy(i) for i in sorted_by(found, order)], limit, offset, "data")
-
-    def show_image(self, call):
-        image = self.image_catalog.get(call.params["id"])
-        if image is None:
-            raise ServiceError(400, "ModelArts.6797", "The image %s is not found." % call.params["id"])
-        return copy.deepcopy(image)

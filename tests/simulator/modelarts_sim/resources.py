@@ -6,6 +6,7 @@ resource hangs on).
 """
 
 from .catalog import Catalog
+from .images import Images
 from .lease import Lease
 from .notebooks import NotebookStore
 from .tags import Tags
@@ -15,4 +16,5 @@ RESOURCES = (
     NotebookStore,
     Lease,
     Tags,
+    Images,
 )
