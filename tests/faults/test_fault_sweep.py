@@ -1,8 +1,10 @@
 """Tests of the fault sweep's own code: the registry, the draws, the report and waiting for a held request."""
 
+import collections
 import hashlib
 import json
 import random
+import re
 import threading
 import time
 
@@ -21,6 +23,8 @@ SEED = "20260401"
 # The update scenarios of the first 360 indexes, as every sweep since the first one drew them: a change here makes
 # the update figures incomparable with earlier sweeps.
 UPDATE_DRAWS = "44d55fda005ff08d7a8db4042fa26200e55b7704671cfaeedf51863a8b1b96c5"
+# The first 360 scenarios as the sweep of 1.1.0 drew them; the faults of the families' own kinds, drawn since, apart.
+DRAWS_OF_1_1_0 = "1636970ad81d7590555cbde32c2fca13b66040fe3395dc8c1eb5a95dad1240e9"
 
 
 def fingerprint(scenarios):
@@ -58,6 +62,34 @@ def test_the_update_scenarios_are_those_of_earlier_sweeps():
     assert fingerprint(updates) == UPDATE_DRAWS
 
 
+def test_the_scenarios_of_1_1_0_keep_every_draw_but_the_own_kinds_added_since():
+    scenarios = [registry.make_scenario(SEED, i) for i in range(360)]
+    own = set()
+    for family in FAMILIES.values():
+        own.update(family.own_kinds)
+    for scenario in scenarios:
+        scenario["faults"] = [fault for fault in scenario["faults"] if fault["kind"] not in own]
+    assert fingerprint(scenarios) == DRAWS_OF_1_1_0
+
+
+def test_the_creates_own_faults():
+    drawn = collections.Counter()
+    for index in range(1, 360, len(CYCLE)):
+        scenario = registry.make_scenario(SEED, index)
+        assert scenario["operation"] == "create"
+        own = [fault for fault in scenario["faults"] if fault["kind"] in FAMILIES["create"].own_kinds]
+        drawn[len(own)] += 1
+        for fault in own:
+            assert (fault["method"], fault["target"], fault["count"]) == ("POST", "create", 1)
+            assert re.search(fault["path"], "/v1/%s/notebooks" % DEFAULT_PROJECT_ID)
+            if fault["kind"] == "applied_after_timeout":
+                # Held past the module's timeout, then applied.
+                assert faults.held(fault) and fault["delay"] > TIMEOUT, fault
+            else:
+                assert fault["drop"] and fault["apply"] and not faults.held(fault), fault
+    assert drawn == {0: 40, 1: 20}
+
+
 def test_the_report_lists_every_kind_a_scenario_can_carry():
     listed = registry.report_kinds()
     assert len(listed) == len(set(listed))
@@ -66,7 +98,7 @@ def test_the_report_lists_every_kind_a_scenario_can_carry():
         scenario = registry.make_scenario(SEED, index)
         assert set(registry.scenario_kinds(scenario)) <= set(listed), index
     for family in FAMILIES.values():
-        assert set(family.kinds + family.flag_kinds) <= set(listed), family.name
+        assert set(family.kinds + family.own_kinds + family.flag_kinds) <= set(listed), family.name
 
 
 def test_a_kind_no_one_defines_is_refused():

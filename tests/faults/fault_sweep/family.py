@@ -18,6 +18,8 @@ class Family:
     # The fault kinds its scenarios draw (faults.SHARED_KINDS, or its own ones, which ``fault`` makes). Their
     # order is part of the draw: changing it changes the scenarios.
     kinds = ()
+    # Kinds the family draws by itself (in its make_scenario, with ``fault``), apart from ``kinds``.
+    own_kinds = ()
     # Scenario keys that, when true, count as a kind in the report (a create the service fails, say).
     flag_kinds = ()
     # The writes a refused_6357 fault may hit, and the points a fault sometimes hits that the task never reaches.
@@ -51,7 +53,7 @@ class Family:
         raise NotImplementedError
 
     def fault(self, rng, scenario, kind):
-        """A fault of one of the family's own kinds (None: ``kind`` is a shared one)."""
+        """A fault of one of the family's own kinds (None: ``kind`` is a shared one, which make_fault draws)."""
         return None
 
     def reads(self, scenario):

@@ -27,7 +27,7 @@ def report_kinds():
     """Every kind a scenario can carry: the shared fault kinds, then each family's own."""
     kinds = list(SHARED_KINDS)
     for family in FAMILIES.values():
-        kinds += [kind for kind in family.flag_kinds + family.kinds if kind not in kinds]
+        kinds += [kind for kind in family.flag_kinds + family.kinds + family.own_kinds if kind not in kinds]
     return kinds
 
 

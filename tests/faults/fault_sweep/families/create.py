@@ -1,10 +1,13 @@
 """create: no instance has the name (only the "-old" decoy is alike) and the task creates one: with or without
 tags, auto_stop, storage and SSH; state present, running or stopped; wait or not; the service's create may end
-in CREATE_FAILED."""
+in CREATE_FAILED. Its own faults: the create applied after the module's timeout, or applied and its answer lost
+with the connection; never two instances from one task (invariants.common) covers them, checked once the held
+create has been applied (requestlog.wait_for_held)."""
 
+import random
 import time
 
-from ..constants import AUTO_STOPS, FLAVORS, IMAGES, IPS, KEYS, NOTEBOOK_TOKEN, TAG_POOL
+from ..constants import AUTO_STOPS, FLAVORS, IMAGES, IPS, KEYS, NOTEBOOK_TOKEN, TAG_POOL, TARGETS, TIMEOUT
 from ..family import Family, named_instances
 from ..invariants import check_plan_writes, rerun_problem
 from ..oracle import lease_view, lease_wanted, live_matches, tags_of
@@ -15,6 +18,10 @@ from modelarts_simulator import TRANSITIONAL
 class Create(Family):
     name = "create"
     kinds = ("5xx", "429", "timeout", "drop", "malformed", "transition_failed", "deleted_by_other")
+    # The create's own: the service applies the create after the module's timeout, or applies it and the answer
+    # is lost with the connection. A third of the create scenarios get one besides their other faults: drawn last,
+    # from a stream of its own, so that those scenarios keep every other draw of the sweeps before these kinds.
+    own_kinds = ("applied_after_timeout", "applied_then_dropped")
     # The service's create ends in CREATE_FAILED (Simulator.fail_next_create): a kind in the report.
     flag_kinds = ("create_failed",)
     creates = 1
@@ -64,6 +71,27 @@ class Create(Family):
                 + (["tag"] if params.get("tags") else [])
                 + (["stop"] if params["state"] == "stopped" else [])
             )
+
+    def make_scenario(self, seed, index):
+        scenario = super().make_scenario(seed, index)
+        rng = random.Random("%s-%d-%s-own" % (seed, index, self.name))
+        if rng.random() < 1 / 3:
+            scenario["faults"].append(self.fault(rng, scenario, rng.choice(self.own_kinds)))
+        return scenario
+
+    def fault(self, rng, scenario, kind):
+        if kind not in self.own_kinds:
+            return None
+        method, path = TARGETS["create"]
+        fault = {"kind": kind, "target": "create", "method": method, "path": path, "count": 1, "skip": 0}
+        if kind == "applied_after_timeout":
+            # The service holds the create longer than the module's timeout, then applies it: the module has
+            # given up on the answer, and the instance appears a while later.
+            fault.update(status=None, apply=False, delay=TIMEOUT + rng.choice([0.4, 1.4]))
+        else:
+            # The service applies the create, then the connection drops before the answer.
+            fault.update(drop=True, apply=True)
+        return fault
 
     def reads(self, scenario):
         return ["LIST", "GET"]
