@@ -158,7 +158,7 @@ def fixture_sim():
 
 def test_waiting_for_a_create_the_service_holds_past_the_clients_timeout(sim):
     """The check after a run must see a held create applied, though the client gave up on it."""
-    spec = {"kind": "applied_after_timeout", "delay": TIMEOUT + 0.6, "status": None, "apply": False}
+    spec = {"kind": "applied_after_timeout", "delay": TIMEOUT + 2.4, "status": None, "apply": False}
     fault = sim.inject_fault(method="POST", path=r"/notebooks/?$", status=None, delay=spec["delay"])
     spec.update(id=fault.id, hits=0)
     body = {
