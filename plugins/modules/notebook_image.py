@@ -347,7 +347,7 @@ class NotebookImage(ModelArtsModule):
         "wait_timeout": {"type": "int", "default": 1800},
     }
     module_kwargs = {
-        "required_one_of": [("id", "swr_path", "name")],
+        "required_one_of": [("id", "swr_path", "name", "notebook")],
         "required_together": [IDENTITY],
         "required_by": {"notebook": IDENTITY},
         "mutually_exclusive": [("id", option) for option in IDENTITY + ("notebook", "swr_path")]
@@ -405,6 +405,8 @@ class NotebookImage(ModelArtsModule):
 
     def prepare_result(self):
         result = super().prepare_result()
+        # Also when the task failed before deciding anything.
+        result.setdefault("actions", [])
         if self.actions is not None and self.actions.image is not None:
             result["image"] = self.actions.image
         return result
