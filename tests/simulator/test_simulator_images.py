@@ -141,6 +141,23 @@ def test_a_notebook_stopped_or_deleted_during_the_save_fails_the_image(simulator
     assert shown["status"] == "CREATE_FAILED" and what in shown["status_message"]
 
 
+def test_someone_stopping_the_notebook_during_the_next_save_fails_the_image(simulator, images):
+    images.image_seconds = 5
+    images.stop_during_next_save(after=0.1)
+    nb = simulator.add_notebook(status="RUNNING")
+    image = save(simulator, nb["id"]).json()
+    assert show(simulator, image["id"]).json()["status"] == "INIT"
+    time.sleep(0.15)
+    shown = show(simulator, image["id"]).json()
+    assert shown["status"] == "CREATE_FAILED" and "stopped" in shown["status_message"]
+    assert simulator.notebook(nb["id"])["status"] == "STOPPED"
+    # Once only: the next save runs to its end.
+    images.image_seconds = 0
+    simulator.set_status(nb["id"], "RUNNING")
+    other = save(simulator, nb["id"], dict(SAVE, tag="v2")).json()
+    assert show(simulator, other["id"]).json()["status"] == "ACTIVE"
+
+
 def test_register_answers_the_image_active(simulator):
     path = "%s/team-b/cuda-tools:1.4" % SWR
     body = {

@@ -16,6 +16,7 @@ ORDER = (
     "scale",
     "lifecycle_requests",
     "lifecycle_waiting",
+    "images",
     "role_fleet",
     "inventory_scale",
 )

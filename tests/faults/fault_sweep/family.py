@@ -15,6 +15,8 @@ class Family:
     """The defaults of every family; a subclass sets ``name`` and ``kinds`` and writes ``draw`` and ``check``."""
 
     name = None
+    # The module the task runs (plugins/modules/<module>.py).
+    module = "notebook_instance"
     # The fault kinds its scenarios draw (faults.SHARED_KINDS, or its own ones, which ``fault`` makes). Their
     # order is part of the draw: changing it changes the scenarios.
     kinds = ()
@@ -55,6 +57,14 @@ class Family:
     def fault(self, rng, scenario, kind):
         """A fault of one of the family's own kinds (None: ``kind`` is a shared one, which make_fault draws)."""
         return None
+
+    def module_args(self, scenario, args, target_id):
+        """The task's arguments: ``args`` (the connection and ``params``) and the instance it addresses."""
+        if scenario["by_name"]:
+            args["name"] = scenario["initial"]["name"]
+        else:
+            args["id"] = target_id
+        return args
 
     def reads(self, scenario):
         """The reads a fault of a shared kind may hit."""

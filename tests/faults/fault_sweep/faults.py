@@ -44,13 +44,19 @@ def make_fault(rng, scenario, family):
         pool = list(family.stray_targets)  # sometimes a point the task never reaches
     target = rng.choice(pool)
     method, path = TARGETS[target]
+    return shaped_fault(rng, scenario, kind, target, method, path, skippable=target == "GET", family=family)
+
+
+def shaped_fault(rng, scenario, kind, target, method, path, skippable=False, family=None):
+    """A fault of a shared ``kind`` on the call ``method`` ``path`` (``target`` names it in the report); a
+    ``skippable`` call (a read repeated by a wait) lets a few requests through first. ``family`` draws it."""
     fault = {
         "kind": kind,
         "target": target,
         "method": method,
         "path": path,
         "count": 1,
-        "skip": rng.choice([0, 0, 1, 2]) if target == "GET" else 0,
+        "skip": rng.choice([0, 0, 1, 2]) if skippable else 0,
     }
     retries = scenario["max_retries"]
     if kind == "5xx":
@@ -95,7 +101,9 @@ def make_fault(rng, scenario, family):
             body={"error_code": "ModelArts.6357", "error_msg": "Another operation is running on the instance."},
         )
     else:
-        raise ValueError("%s draws the fault kind %r, which neither it nor the core defines" % (family.name, kind))
+        raise ValueError(
+            "%s draws the fault kind %r, which neither it nor the core defines" % (getattr(family, "name", None), kind)
+        )
     return fault
 
 

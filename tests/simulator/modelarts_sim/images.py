@@ -96,6 +96,8 @@ class Images(Resource):
         # image id: {"creating_at", "at", "result", "notebook"} of a save in progress, or {"gone_at"} of a delete.
         self._pending = {}
         self._next_result = None
+        # Seconds after which someone else stops the notebook of the next save (None: nobody does).
+        self._next_interrupt = None
         # SWR paths whose content a delete removed (force / is_force).
         self.swr_deleted = []
         self.store.subscribe("stopped", lambda nb: self._notebook_lost(nb, "stopped"))
@@ -136,6 +138,14 @@ class Images(Resource):
         if image is None or pending is None:
             return image is not None
         now = self.store.clock()
+        if pending.get("interrupt_at") is not None and pending["interrupt_at"] <= now < pending["at"]:
+            # Someone else stops the notebook during the save: the "stopped" event fails the image.
+            pending["interrupt_at"] = None
+            try:
+                self.store.set_status(pending["notebook"], "STOPPED")
+            except ServiceError:
+                pass  # the notebook is gone already
+            return True
         if "gone_at" in pending:
             if now >= pending["gone_at"]:
                 self._forget(image_id)
@@ -276,7 +286,9 @@ class Images(Resource):
                 "at": start + seconds,
                 "result": self._result(),
                 "notebook": nb["id"],
+                "interrupt_at": None if self._next_interrupt is None else start + self._next_interrupt,
             }
+            self._next_interrupt = None
             self.store.set_status(nb["id"], "SNAPSHOTTING", then="RUNNING", after=seconds)
             return copy.deepcopy(image)
 
@@ -375,6 +387,11 @@ class Images(Resource):
             raise ValueError("status must be CREATE_FAILED or ERROR, not %r" % status)
         self._next_result = (status, status_message)
 
+    def stop_during_next_save(self, after=0.0):
+        """Someone else stops the notebook of the next save ``after`` seconds into it (seen at the first read of
+        the image from then on): the image ends CREATE_FAILED."""
+        self._next_interrupt = float(after)
+
     def add(self, namespace, name, tag, status="ACTIVE", status_message="", **fields):
         """Add a project's own image directly (INIT and CREATING ones end ACTIVE after ``image_seconds``)."""
         image_id = fields.pop("id", None) or str(uuid.uuid4())
@@ -419,6 +436,7 @@ class Images(Resource):
             self.catalog.images.update(copy.deepcopy(images))
             self._pending.clear()
             self._next_result = None
+            self._next_interrupt = None
             self.swr_deleted.clear()
 
     def _control_add(self, params, query, body):
