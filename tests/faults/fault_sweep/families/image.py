@@ -195,6 +195,11 @@ class Image(Family):
         deletes = [r for r in requests if r.method == "DELETE"]
         if len([r for r in makes if r.applied]) > 1:
             violations.append("%d saves or registers applied" % len([r for r in makes if r.applied]))
+        lost = {f["id"] for f in scenario["faults"] if f.get("drop") or (f.get("delay") and f["kind"] == "timeout")}
+        for position, record in enumerate(makes):
+            if record.fault in lost and makes[position + 1 :]:
+                violations.append("a save or register sent again after its answer was lost")
+                break
         if makes and (scenario["check_mode"] or not plan or plan == ["delete"]):
             violations.append("%d save or register requests where the plan is %s" % (len(makes), plan))
         for record in deletes:
