@@ -67,6 +67,9 @@ class Simulator:
         self.store = self.resources["notebooks"]
         self._lock = threading.Lock()
         self._requests = []
+        # Callables given each RecordedRequest as it is recorded, before it is answered; clear_requests and
+        # reset do not hide a request from them.
+        self.observers = []
         self._faults = Faults()
         self._server = None
         self._thread = None
@@ -279,6 +282,8 @@ class Simulator:
         record.notebook_id = self.store.notebook_id_of(split.path)
         with self._lock:
             self._requests.append(record)
+        for observe in list(self.observers):
+            observe(record)
         fault = self._faults.take(method, split.path)
         if fault is not None:
             record.fault = fault.id
