@@ -4,6 +4,9 @@
 own per-notebook state, a setting, and a stop that may clear its state.
 """
 
+import os
+import re
+
 import pytest
 import requests
 from modelarts_sim.base import Resource
@@ -160,3 +163,27 @@ def test_stop_and_start_events_and_a_setting_of_the_resource(noted):
     assert nb_id not in notes.notes
     with pytest.raises(ValueError, match="event must be one of"):
         noted.store.subscribe("paused", print)
+
+
+def test_the_readme_lists_every_route():
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    rows = {
+        tuple(cell.strip() for cell in line.strip().strip("|").split("|"))
+        for line in readme.splitlines()
+        if re.match(r"^\| (GET|PUT|POST|PATCH|DELETE) \| `/v1/", line)
+    }
+    sim = Simulator()
+    routes = {
+        (
+            route.method,
+            "`%s`" % route.pattern,
+            "`%s.%s`" % (route.handler.__module__.rsplit(".", 1)[-1], route.handler.__qualname__),
+            "write" if route.write else "",
+            "204" if route.no_content else "200",
+            "`%s`" % route.sdk,
+        )
+        for route in sim.router.routes
+    }
+    assert rows == routes
+    assert [r for r in sim.control.router.routes if "`%s %s`" % (r.method, r.pattern) not in readme] == []
