@@ -102,9 +102,7 @@ class Simulator:
         self.port = self._server.server_address[1]
         self._stop_event.clear()
         self.stopped = False
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="modelarts-simulator", daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve, name="modelarts-simulator", daemon=True)
         self._thread.start()
         return self
 
@@ -113,7 +111,7 @@ class Simulator:
             return
         self.stopped = True
         self._stop_event.set()  # wakes delayed answers
-        self._server.shutdown()
+        self._server.stop_serving()
         self._server.server_close()
         self._server.close_connections()
         self._thread.join(5)
