@@ -154,7 +154,7 @@ notes:
     takes two snapshots of a notebook.
   - An image that someone else makes between the lookup and the save (the service refuses the duplicate with
     C(ModelArts.6737)) is adopted, and the task reports no change.
-  - Options that describe a new image (O(description), O(arch), ...) are not compared with an existing one: an image
+  - Options that describe a new image (O(description), O(arch), ...) are not compared with an existing one, since an image
     cannot be changed. Give a new O(tag) for a new version.
 seealso:
   - module: hwcloud.modelarts.notebook_image_info
