@@ -397,6 +397,8 @@ class NotebookImage(ModelArtsModule):
         """The notebook is read before the decision: check mode fails as a run would when it is not RUNNING."""
         params = self.params
         notebook = self.actions.notebooks.resolve(params["notebook"])
+        # The notebook's own token is never reported; masked in case a message ever quotes it.
+        self.mask(notebook.get("token"))
         refusal = unsavable(notebook)
         if refusal:
             raise ModuleError(refusal)

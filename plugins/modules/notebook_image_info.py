@@ -63,6 +63,8 @@ notes:
 seealso:
   - module: hwcloud.modelarts.notebook_flavor_info
   - module: hwcloud.modelarts.notebook_instance
+  - module: hwcloud.modelarts.notebook_image
+    description: Saves a notebook as a custom image, registers an SWR image, deletes one.
 """
 
 EXAMPLES = r"""
