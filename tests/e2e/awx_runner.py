@@ -6,7 +6,9 @@ project's checkout), ``inventory/`` (the job's inventory), ``env/envvars`` (the 
 template's fields add to the command line, ``--check`` for the job type Check) and ``env/settings``. The set-up
 is read from the files that docs/awx.md shows, so that a guide that drifts from what works fails the tests:
 examples/awx_setup.yml (credential, project, inventory source, job templates with their surveys) and
-extensions/awx/credential_type.yml (through test_awx_credential_type.render_env).
+extensions/awx/credential_type.yml (through test_awx_credential_type.render_env). Where AWX writes the hosts of
+the inventory's last update into ``inventory/``, these jobs get the source's file itself, which the plugin reads
+as the job starts.
 """
 
 import glob
