@@ -108,7 +108,7 @@ def credential_env(sim, **inputs):
 def execution_env(tmp_path):
     """What the execution environment adds to every job's environment: the collection and private Ansible paths."""
     return {
-        "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(os.path.abspath(p) for p in collections_path().split(os.pathsep)),
+        "ANSIBLE_COLLECTIONS_PATH": collections_path(),
         "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
         "ANSIBLE_HOME": os.path.join(str(tmp_path), "ansible-home"),
         "ANSIBLE_LOCAL_TEMP": os.path.join(str(tmp_path), "ansible-tmp"),
