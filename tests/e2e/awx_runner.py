@@ -193,7 +193,7 @@ def artifact_files(path):
     """Every file ansible-runner wrote under ``path``/artifacts: {path relative to it: text}."""
     root = os.path.join(path, "artifacts")
     files = {}
-    for directory, _, names in os.walk(root):
+    for directory, _subdirs, names in os.walk(root):
         for name in names:
             full = os.path.join(directory, name)
             with open(full, encoding="utf-8", errors="replace") as handle:

@@ -132,7 +132,7 @@ def api_free(sim, notebook):
 def test_check_job_writes_nothing(simulator, tmp_path):
     """ "Team notebooks" launched with the job type Check: --check in env/cmdline; the job reports what it would
     change, per definition, and sends no write."""
-    definitions, notebooks, _ = team_notebooks(simulator)
+    definitions, notebooks = team_notebooks(simulator)[:2]
     job = Job(simulator, tmp_path, TEAM, job_type="check")
     assert job.cmdline == "--check"
     job.run()
@@ -150,7 +150,7 @@ def test_check_job_writes_nothing(simulator, tmp_path):
 def test_failing_definition_fails_the_job_naming_the_notebook(simulator, tmp_path):
     """With the survey's default (no restart), the running notebook's definition fails: the job fails, its one
     failed event names that notebook, and the other definitions converge all the same."""
-    definitions, notebooks, _ = team_notebooks(simulator)
+    definitions, notebooks = team_notebooks(simulator)[:2]
     busy = definitions[0]["name"]
     simulator.set_status(notebooks[busy]["id"], "RUNNING")
     job = Job(simulator, tmp_path, TEAM)
@@ -220,7 +220,7 @@ def inventory_update(sim, tmp_path, source_text=None):
         with open(source_file, "w", encoding="utf-8") as handle:
             handle.write(source_text)
     output = os.path.join(path, "artifacts", "1", "output.json")
-    _, error = ansible_runner.interface.get_inventory(
+    error = ansible_runner.interface.get_inventory(
         "list",
         [source_file],
         export=True,
@@ -230,7 +230,7 @@ def inventory_update(sim, tmp_path, source_text=None):
         ident="1",
         quiet=True,
         timeout=JOB_TIMEOUT,
-    )
+    )[1]
     assert os.path.isfile(output), error
     with open(output, encoding="utf-8") as handle:
         return json.load(handle), path
@@ -261,7 +261,7 @@ def test_inventory_update_and_its_cache(simulator, tmp_path):
         cache=True, cache_plugin="ansible.builtin.jsonfile", cache_connection=cache_dir, cache_timeout=3600
     )
     text = yaml.safe_dump(cached_source)
-    first, _ = inventory_update(simulator, tmp_path, text)
+    first = inventory_update(simulator, tmp_path, text)[0]
     assert first == inventory and len(list_requests(simulator)) == 4
     simulator.clear_requests()
     second, path = inventory_update(simulator, tmp_path, text)

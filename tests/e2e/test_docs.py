@@ -43,7 +43,7 @@ def slug(heading):
 
 
 def anchors(path):
-    return {slug(line.lstrip("#")) for _, line in prose_lines(read(path)) if line.startswith("#")}
+    return {slug(line.lstrip("#")) for _number, line in prose_lines(read(path)) if line.startswith("#")}
 
 
 def links(path):
@@ -57,7 +57,7 @@ def links(path):
 def test_relative_links_lead_to_files_and_headings(page):
     broken = []
     for number, target in links(page):
-        path, _, anchor = target.partition("#")
+        path, anchor = (target.split("#", 1) + [""])[:2]
         resolved = os.path.normpath(os.path.join(os.path.dirname(page), path)) if path else page
         if not os.path.exists(os.path.join(REPO_DIR, resolved)):
             broken.append("%s:%d: %s (no such file)" % (page, number, target))
@@ -76,7 +76,9 @@ def excerpts(page):
                 page,
                 index + 1,
             )
-            end = next(i for i in range(index + 2, len(lines)) if lines[i].startswith("```"))
+            end = index + 2
+            while end < len(lines) and not lines[end].startswith("```"):
+                end += 1
             yield match.group(1), lines[index + 2 : end], index + 2
 
 
@@ -104,7 +106,7 @@ def test_excerpts_match_their_files(page):
 def test_awx_guide_shows_what_the_runner_tests_run():
     """docs/awx.md quotes the credential type's injectors, every object of examples/awx_setup.yml but the
     inventory, and both surveys, so that the excerpt check above covers what tests/e2e/test_awx_runner.py runs."""
-    quoted = "\n".join("\n".join(block) for _, block, _ in excerpts("docs/awx.md"))
+    quoted = "\n".join("\n".join(excerpt[1]) for excerpt in excerpts("docs/awx.md"))
     assert "HW_SECRET_KEY:" in quoted
     setup = yaml.safe_load(read("examples/awx_setup.yml"))[0]["tasks"]
     for task in setup:
