@@ -250,7 +250,7 @@ def run_scenario(job):
         before = {decoy["id"]: projection(sim.notebook(decoy["id"]))}
         injected = []
         for spec in scenario["faults"]:
-            injected.append(sim.inject_fault(**{k: v for k, v in spec.items() if k not in ("kind", "target")}))
+            injected.append(family.inject(sim, spec))
         args = module_args(scenario, sim, target_id)
         runner = run_playbook if use_playbook else run_module
         outcome = runner(collections_path, args, check_mode=scenario["check_mode"], diff=True)
@@ -284,6 +284,7 @@ def run_scenario(job):
             sim.clear_requests()
             rerun = run_module(collections_path, args)
             rerun["requests"] = len(sim.requests)
+            rerun["request_paths"] = [(r.method, r.path) for r in sim.requests]
             if (rerun["result"] or {}).get("changed") and any(
                 f["kind"] == "race" and f["hits"] for f in scenario["faults"]
             ):
@@ -291,6 +292,7 @@ def run_scenario(job):
                 sim.clear_requests()
                 rerun = run_module(collections_path, args)
                 rerun["requests"] = len(sim.requests)
+                rerun["request_paths"] = [(r.method, r.path) for r in sim.requests]
             now = named_instances(sim, initial["name"])
             world["named"] = named if len(named) > len(now) else now
         verdict, violations = check(scenario, outcome, requests, world, rerun)

@@ -8,6 +8,7 @@ resource hangs on).
 from .catalog import Catalog
 from .lease import Lease
 from .notebooks import NotebookStore
+from .storage import Storage
 from .tags import Tags
 
 RESOURCES = (
@@ -15,4 +16,5 @@ RESOURCES = (
     NotebookStore,
     Lease,
     Tags,
+    Storage,
 )
