@@ -19,6 +19,7 @@ ORDER = (
     "images",
     "role_fleet",
     "inventory_scale",
+    "mounts",
 )
 
 FAMILIES = {name: importlib.import_module("%s.%s" % (__name__, name)).run for name in ORDER}

@@ -66,6 +66,10 @@ class Family:
             args["id"] = target_id
         return args
 
+    def inject(self, sim, spec):
+        """Inject one fault of the scenario (its spec holds the kind and target besides inject_fault's arguments)."""
+        return sim.inject_fault(**{k: v for k, v in spec.items() if k not in ("kind", "target")})
+
     def reads(self, scenario):
         """The reads a fault of a shared kind may hit."""
         return ["LIST"] if scenario["by_name"] else ["GET"]

@@ -9,6 +9,7 @@ from .catalog import Catalog
 from .images import Images
 from .lease import Lease
 from .notebooks import NotebookStore
+from .storage import Storage
 from .tags import Tags
 
 RESOURCES = (
@@ -16,5 +17,6 @@ RESOURCES = (
     NotebookStore,
     Lease,
     Tags,
+    Storage,
     Images,
 )
