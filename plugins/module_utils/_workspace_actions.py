@@ -46,10 +46,10 @@ def describe_notebooks(notebooks):
     """``'a' (id 1, owner bob), ...`` for messages."""
     parts = []
     for nb in sorted(notebooks, key=lambda nb: (str(nb.get("name")), str(nb.get("id")))):
-        owner = nb.get("owner") or nb.get("user")
-        parts.append(
-            "%r (id %s%s)" % (nb.get("name"), nb.get("id"), ", owner %s" % owner if isinstance(owner, str) else "")
-        )
+        # The service names the owner in ``user`` ({id, name}); some answers also carry ``owner``.
+        user = nb.get("user")
+        owner = (user.get("name") or user.get("id")) if isinstance(user, dict) else nb.get("owner")
+        parts.append("%r (id %s%s)" % (nb.get("name"), nb.get("id"), ", owner %s" % owner if owner else ""))
     return ", ".join(parts)
 
 

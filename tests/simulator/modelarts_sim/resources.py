@@ -5,14 +5,18 @@ module plus its line here. The catalogue comes first (the notebooks use it), the
 resource hangs on).
 """
 
+from .all_notebooks import AllNotebooks
 from .catalog import Catalog
 from .lease import Lease
 from .notebooks import NotebookStore
 from .tags import Tags
+from .workspaces import Workspaces
 
 RESOURCES = (
     Catalog,
     NotebookStore,
     Lease,
     Tags,
+    AllNotebooks,
+    Workspaces,
 )
