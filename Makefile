@@ -144,10 +144,11 @@ bench: install
 	python -m pip install --quiet -r benchmarks/requirements.txt
 	python benchmarks/bench.py
 
-# Fault sweep of notebook_instance against the simulator (tests/faults/sweep.py): seeded scenarios with
-# faults injected, the invariants checked after each; every FAULTS_PLAYBOOK-th scenario runs through
-# ansible-playbook. Figures are printed and written to build/faults/. faults-ci, the first
-# FAULTS_CI_SCENARIOS of the same seed, is the reduced sweep that test runs.
+# Fault sweep of notebook_instance against the simulator (tests/faults/sweep.py, tests/faults/README.md): seeded
+# scenarios with faults injected, the invariants checked after each; every FAULTS_PLAYBOOK-th scenario runs
+# through ansible-playbook. Figures are printed and written to build/faults/, and by faults (not faults-ci)
+# into docs/reliability.md. faults-ci, the first FAULTS_CI_SCENARIOS of the same seed, is the reduced sweep
+# that test runs.
 FAULTS_SEED ?= 20260401
 FAULTS_SCENARIOS ?= 360
 FAULTS_PLAYBOOK ?= 50
@@ -157,12 +158,18 @@ FAULTS_CI_PLAYBOOK ?= 20
 faults: install
 	@echo "==> Fault sweep: $(FAULTS_SCENARIOS) scenarios, seed $(FAULTS_SEED)"
 	python tests/faults/sweep.py --scenarios $(FAULTS_SCENARIOS) --seed $(FAULTS_SEED) --playbook $(FAULTS_PLAYBOOK) \
-	  --collections-path $(INSTALL_DIR) --report $(BUILD_DIR)/faults/sweep.json
+	  --collections-path $(INSTALL_DIR) --report $(BUILD_DIR)/faults/sweep.json --docs $(CURDIR)/docs/reliability.md
 
 faults-ci: install
 	@echo "==> Reduced fault sweep: $(FAULTS_CI_SCENARIOS) scenarios, seed $(FAULTS_SEED)"
 	python tests/faults/sweep.py --scenarios $(FAULTS_CI_SCENARIOS) --seed $(FAULTS_SEED) --playbook $(FAULTS_CI_PLAYBOOK) \
 	  --collections-path $(INSTALL_DIR) --report $(BUILD_DIR)/faults/sweep-ci.json
+
+# The tests of the sweep's and the benchmarks' own code, and of tools/doc_sections.py that both write the docs with.
+.PHONY: harness-tests
+harness-tests: venv
+	@echo "==> Tests of the fault sweep's and the benchmarks' own code"
+	python -m pytest tests/faults benchmarks -q -p no:cacheprovider
 
 # ---- Collection tooling: lint, generated docs, changelog, AWX, execution environment, importer ----
 # The tools live in .venv-tools, apart from .venv, so their dependencies never change what the
@@ -307,7 +314,7 @@ matrix-ci:
 	$(MAKE) --no-print-directory matrix MATRIX_VERSIONS="$(MATRIX_CI_VERSIONS)"
 
 # Everything CI runs.
-test: sanity units integration e2e faults-ci lint docs-check ecosystem matrix-ci
+test: sanity units integration e2e faults-ci harness-tests lint docs-check ecosystem matrix-ci
 
 clean:
 	rm -rf $(BUILD_DIR) tests/output .pytest_cache

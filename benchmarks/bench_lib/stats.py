@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.modelarts collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Statistics and the shapes of figures: medians and spreads, seconds, request sequences."""
+
+import statistics
+
+
+def summary(values):
+    values = sorted(values)
+    quartiles = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
+    return {
+        "median": statistics.median(values),
+        "min": values[0],
+        "max": values[-1],
+        "q1": quartiles[0],
+        "q3": quartiles[2],
+        "n": len(values),
+    }
+
+
+def secs(value):
+    return "%.3f s" % value
+
+
+def spread(stats, fmt=secs, iqr=False):
+    if iqr:
+        return "IQR %s – %s (n=%d)" % (fmt(stats["q1"]), fmt(stats["q3"]), stats["n"])
+    return "%s – %s (n=%d)" % (fmt(stats["min"]), fmt(stats["max"]), stats["n"])
+
+
+def sequence(requests):
+    """The requests in order, runs of the same call shortened: "GET, POST stop, GET ×3"."""
+    calls = [q.method + (" " + q.path.rsplit("/", 1)[-1] if q.method == "POST" else "") for q in requests]
+    runs = []
+    for call in calls:
+        if runs and runs[-1][0] == call:
+            runs[-1][1] += 1
+        else:
+            runs.append([call, 1])
+    return ", ".join(call if count == 1 else "%s ×%d" % (call, count) for call, count in runs)
+
+
+def call(request):
+    """One request as the lifecycle rows name it: "GET (list)", "POST (create)", "POST tags", "DELETE", "GET (gone)"..."""
+    path = request.path.split("?", 1)[0].rstrip("/")
+    if path.endswith("/notebooks"):
+        return "GET (list)" if request.method == "GET" else "POST (create)"
+    if path.endswith("/tags/create") or path.endswith("/tags/delete"):
+        return "%s tags" % request.method
+    if request.method == "POST":
+        return "POST " + path.rsplit("/", 1)[-1]
+    if request.method == "GET" and (request.status or 200) >= 400:
+        return "GET (gone)"
+    return request.method
+
+
+def calls(requests):
+    """The calls in order, runs of the same call shortened: "GET (list), POST (create), GET ×3"."""
+    runs = []
+    for name in (call(q) for q in requests):
+        if runs and runs[-1][0] == name:
+            runs[-1][1] += 1
+        else:
+            runs.append([name, 1])
+    return ", ".join(name if count == 1 else "%s ×%d" % (name, count) for name, count in runs)
