@@ -15,6 +15,8 @@ class Family:
     """The defaults of every family; a subclass sets ``name`` and ``kinds`` and writes ``draw`` and ``check``."""
 
     name = None
+    # The module a scenario runs (plugins/modules/<module>.py).
+    module = "notebook_instance"
     # The fault kinds its scenarios draw (faults.SHARED_KINDS, or its own ones, which ``fault`` makes). Their
     # order is part of the draw: changing it changes the scenarios.
     kinds = ()
@@ -63,6 +65,10 @@ class Family:
     def prepare(self, sim, scenario):
         """Set the simulator up before the run; the id of the instance the task addresses (None: none yet)."""
         return add_instance(sim, scenario["initial"])
+
+    def named(self, sim, name):
+        """Every resource the task could have made with ``name`` (never two from one task: invariants.common)."""
+        return named_instances(sim, name)
 
     def live(self, sim, scenario, target_id, named):
         """The task's instance after the run (``named``: every instance with its name), or None."""

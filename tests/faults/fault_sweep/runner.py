@@ -10,7 +10,6 @@ import tempfile
 import time
 
 from .constants import IAM_TOKEN, SCENARIO_LIMIT, SECRET_KEY, SECURITY_TOKEN, TIMEOUT, TRANSITION_SECONDS
-from .family import named_instances
 from .invariants import common
 from .oracle import lease_view, tags_of
 from .registry import family_of, scenario_kinds
@@ -45,10 +44,10 @@ def module_args(scenario, sim, notebook_id):
     return args
 
 
-def run_module(collections_path, args, check_mode=False, diff=False):
+def run_module(collections_path, args, check_mode=False, diff=False, module="notebook_instance"):
     """The module as a separate process, as ansible runs it: arguments in a JSON file, the result as JSON on stdout."""
     module = os.path.join(
-        collections_path, "ansible_collections", "hwcloud", "modelarts", "plugins", "modules", "notebook_instance.py"
+        collections_path, "ansible_collections", "hwcloud", "modelarts", "plugins", "modules", module + ".py"
     )
     payload = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
@@ -96,7 +95,7 @@ CREDENTIAL_VARIABLES = {
 }
 
 
-def playbook(args, result_file):
+def playbook(args, result_file, module="notebook_instance"):
     """The play, as JSON (which is YAML): the task's arguments inline, the credentials left to the environment."""
     task_args = {k: v for k, v in args.items() if k not in CREDENTIAL_VARIABLES}
     return json.dumps(
@@ -106,8 +105,8 @@ def playbook(args, result_file):
                 "gather_facts": False,
                 "tasks": [
                     {
-                        "name": "Notebook under faults",
-                        "hwcloud.modelarts.notebook_instance": task_args,
+                        "name": "%s under faults" % module,
+                        "hwcloud.modelarts." + module: task_args,
                         "register": "outcome",
                         "ignore_errors": True,
                     },
@@ -127,13 +126,13 @@ def playbook(args, result_file):
     )
 
 
-def run_playbook(collections_path, args, check_mode=False, diff=False):
+def run_playbook(collections_path, args, check_mode=False, diff=False, module="notebook_instance"):
     """The same task through a real ansible-playbook -vvvv; the result is read back from a file the play writes."""
     work = tempfile.mkdtemp(prefix="sweep-play-")
     try:
         paths = {name: os.path.join(work, name) for name in ("play.yml", "result.json", "ansible.log")}
         with open(paths["play.yml"], "w", encoding="utf-8") as handle:
-            handle.write(playbook(args, paths["result.json"]))
+            handle.write(playbook(args, paths["result.json"], module))
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": os.environ.get("HOME", "/tmp"),
@@ -253,13 +252,13 @@ def run_scenario(job):
             injected.append(sim.inject_fault(**{k: v for k, v in spec.items() if k not in ("kind", "target")}))
         args = module_args(scenario, sim, target_id)
         runner = run_playbook if use_playbook else run_module
-        outcome = runner(collections_path, args, check_mode=scenario["check_mode"], diff=True)
+        outcome = runner(collections_path, args, check_mode=scenario["check_mode"], diff=True, module=family.module)
         for spec, fault in zip(scenario["faults"], injected):
             spec["id"], spec["hits"] = fault.id, fault.hits
         # A request the service held is applied after the task gave up on it: the checks come after that.
         wait_for_held(sim, scenario["faults"])
         requests = sim.requests
-        named = named_instances(sim, initial["name"])
+        named = family.named(sim, initial["name"])
         # The stored instance holds the endpoints in both spellings, whichever one the answers use.
         live = family.live(sim, scenario, target_id, named)
         world = {
@@ -282,16 +281,16 @@ def run_scenario(job):
             sim.clear_faults()
             family.before_rerun(sim, scenario)
             sim.clear_requests()
-            rerun = run_module(collections_path, args)
+            rerun = run_module(collections_path, args, module=family.module)
             rerun["requests"] = len(sim.requests)
             if (rerun["result"] or {}).get("changed") and any(
                 f["kind"] == "race" and f["hits"] for f in scenario["faults"]
             ):
                 # Someone else changed a requested field after the task read it: the rerun puts it back, the next is a no-op.
                 sim.clear_requests()
-                rerun = run_module(collections_path, args)
+                rerun = run_module(collections_path, args, module=family.module)
                 rerun["requests"] = len(sim.requests)
-            now = named_instances(sim, initial["name"])
+            now = family.named(sim, initial["name"])
             world["named"] = named if len(named) > len(now) else now
         verdict, violations = check(scenario, outcome, requests, world, rerun)
         return {

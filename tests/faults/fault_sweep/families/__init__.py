@@ -12,6 +12,7 @@ CYCLE = (
     "update",
     "tags",
     "auto_stop",
+    "workspace",
 )
 
 FAMILIES = {name: importlib.import_module("%s.%s" % (__name__, name)).FAMILY for name in dict.fromkeys(CYCLE)}
