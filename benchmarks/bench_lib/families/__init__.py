@@ -18,6 +18,7 @@ ORDER = (
     "lifecycle_waiting",
     "role_fleet",
     "inventory_scale",
+    "workspaces",
 )
 
 FAMILIES = {name: importlib.import_module("%s.%s" % (__name__, name)).run for name in ORDER}
