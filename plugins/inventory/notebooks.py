@@ -55,8 +55,8 @@ options:
   all_users:
     description:
       - Read the notebook instances of every user of the project (the service's C(/notebooks/all)), not only the
-        caller's, with the same filters and paging. This is an administrator's view: the service refuses it (HTTP
-        403) to a user without the rights.
+        caller's, with the same filters and paging. This is an administrator's view, which the service refuses
+        (HTTP 403) to a user without the rights.
     type: bool
     default: false
     version_added: 1.2.0

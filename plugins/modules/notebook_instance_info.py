@@ -11,7 +11,7 @@ short_description: List and inspect ModelArts notebook instances
 version_added: 1.0.0
 description:
   - Returns the notebook instances of a project, all of them or those matching O(id), O(name) or O(status),
-    each as the API returns it, without its access token: the caller's own instances, or with O(all_users=true)
+    each as the API returns it, without its access token; the caller's own instances, or with O(all_users=true)
     every user's.
   - Pages through the list API with the largest page it allows (50), so N instances cost ceil(N/50) requests.
   - Read-only; it never changes anything.
@@ -55,8 +55,8 @@ options:
   all_users:
     description:
       - List the notebook instances of every user of the project (the service's C(/notebooks/all)), not only the
-        caller's, with the same filters and paging. This is an administrator's view: the service refuses it (HTTP
-        403) to a user without the rights.
+        caller's, with the same filters and paging. This is an administrator's view, which the service refuses
+        (HTTP 403) to a user without the rights.
     type: bool
     default: false
     version_added: 1.2.0

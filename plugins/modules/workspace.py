@@ -36,7 +36,7 @@ options:
         service assigns IDs), except with O(state=absent), where an unknown ID means there is nothing to delete.
       - With O(id), O(name) is the name the workspace should have.
       - The default workspace can have its description, access and grants changed, but it is never renamed or
-        deleted: such a task fails before any request.
+        deleted; such a task fails before any request.
       - One of O(id) and O(name) is required.
     type: str
   name:
@@ -44,8 +44,8 @@ options:
       - The exact name of the workspace (the list API's own name filter is a fuzzy match; the module keeps only the
         exact match). With O(id), the name it should have.
       - 4 to 64 characters, each a letter, digit, C(-), C(_) or Chinese character. V(default) is the default
-        workspace's name: it is never created, and with O(state=absent) refused.
-      - Names are unique on a project: the service refuses a second workspace of a name.
+        workspace's name; it is never created, and with O(state=absent) refused.
+      - Names are unique on a project; the service refuses a second workspace of a name.
     type: str
   description:
     description:
@@ -97,7 +97,7 @@ options:
     default: present
   delete_contents:
     description:
-      - With O(state=absent), delete the workspace even though it holds notebooks: they are deleted with it.
+      - With O(state=absent), delete the workspace even though it holds notebooks, which are deleted with it.
       - The notebooks are listed first in any case, and reported in the failure when this is V(false).
     type: bool
     default: false
@@ -106,7 +106,7 @@ options:
       - After a delete, poll until the service no longer knows the workspace (DELETE_FAILED is a failure with its
         C(status_info)). With V(false), the task returns once the service accepted the delete (the workspace is
         DELETING).
-      - A create needs no wait: the service answers it with the workspace NORMAL, or CREATE_FAILED (a failure with
+      - A create needs no wait; the service answers it with the workspace NORMAL, or CREATE_FAILED (a failure with
         its C(status_info)).
     type: bool
     default: true
@@ -119,7 +119,7 @@ options:
 notes:
   - After an error answer to a create that may have been applied (a 5xx or 429, a malformed answer) the module
     lists the workspaces by exact name once and adopts what it finds, or sends the create again. After a timeout or
-    a connection lost after sending, it never sends the create again: it looks for the workspace by exact name with
+    a connection lost after sending, it never sends the create again; it looks for the workspace by exact name with
     the poll schedule of its waits for up to O(wait_timeout) seconds (at most 60) and adopts it when it appears, or
     fails saying that running the task again adopts it. So one task never makes two workspaces.
   - A delete or an update whose answer was lost is read back before anything is sent again.
