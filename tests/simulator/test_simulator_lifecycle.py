@@ -122,6 +122,7 @@ CREATE_ERRORS = [
     ({"volume": {"category": "EVS", "capacity": 4097}}, "ModelArts.6331"),
     ({"volume": {"category": "EVS", "capacity": "5"}}, "ModelArts.6400"),
     ({"volume": {"category": "EVS", "size": 5}}, "ModelArts.6400"),
+    ({"volume": {"category": "EVS", "read_only": "yes"}}, "ModelArts.6400"),
     ({"endpoints": [{"dev_service": "FTP"}]}, "ModelArts.6336"),
     ({"endpoints": [{"allowed_access_ips": ["192.0.2.1"]}]}, "ModelArts.6335"),
     ({"endpoints": [{"dev_service": "SSH", "allowed_access_ips": ["300.1.1.1"]}]}, "ModelArts.6336"),

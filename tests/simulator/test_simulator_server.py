@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -120,6 +121,40 @@ def test_command_line_serves_until_sigterm(tmp_path):
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=10) == 0
             assert not state.exists()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+
+
+def test_the_integration_target_copies_every_file_the_command_line_needs(tmp_path):
+    # ansible-test copies the needs/file/ paths of setup_simulator's aliases, and nothing else, next to the targets.
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(
+        os.path.join(repo, "tests", "integration", "targets", "setup_simulator", "aliases"), encoding="utf-8"
+    ) as f:
+        needed = [line.split("#")[0].strip()[len("needs/file/") :] for line in f if line.startswith("needs/file/")]
+    package = os.path.join(repo, "tests", "simulator", "modelarts_sim")
+    modules = {"tests/simulator/modelarts_sim/" + name for name in os.listdir(package) if name.endswith(".py")}
+    assert modules - set(needed) == set()
+    for path in needed:
+        os.makedirs(os.path.dirname(tmp_path / path), exist_ok=True)
+        shutil.copyfile(os.path.join(repo, path), tmp_path / path)
+    # -E -s: nothing but the copy (and the standard library) to import from.
+    command = [
+        sys.executable,
+        "-E",
+        "-s",
+        str(tmp_path / "tests" / "simulator" / "modelarts_simulator.py"),
+        "--port",
+        "0",
+    ]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=tmp_path) as proc:
+        try:
+            url = proc.stdout.readline().strip().split("=", 1)[1]
+            assert requests.get(url + "/_sim/health", timeout=10).json()["status"] == "ok"
+            assert requests.get("%s/v1/%s/images" % (url, PROJECT), timeout=10).status_code == 401
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=10) == 0
         finally:
             if proc.poll() is None:
                 proc.kill()

@@ -536,19 +536,19 @@ class NotebookStore(Resource):
     # ---- the control API -------------------------------------------------------------------------------------
     def control_routes(self):
         return [
-            Route("GET", "/_sim/notebooks", self._control_list),
-            Route("POST", "/_sim/notebooks", self._control_add),
-            Route("GET", "/_sim/notebooks/{id}", self._control_show),
-            Route("PATCH", "/_sim/notebooks/{id}", self._control_change),
-            Route("DELETE", "/_sim/notebooks/{id}", self._control_remove),
-            Route("POST", "/_sim/bulk", self._control_bulk),
-            Route("POST", "/_sim/fail_next_create", self._control_fail_next_create),
+            Route("GET", "/_sim/notebooks", self.control_list),
+            Route("POST", "/_sim/notebooks", self.control_add),
+            Route("GET", "/_sim/notebooks/{id}", self.control_show),
+            Route("PATCH", "/_sim/notebooks/{id}", self.control_change),
+            Route("DELETE", "/_sim/notebooks/{id}", self.control_remove),
+            Route("POST", "/_sim/bulk", self.control_bulk),
+            Route("POST", "/_sim/fail_next_create", self.control_fail_next_create),
         ]
 
-    def _control_list(self, params, query, body):
+    def control_list(self, params, query, body):
         return 200, {"notebooks": [internal(nb) for nb in self.all()]}
 
-    def _control_add(self, params, query, body):
+    def control_add(self, params, query, body):
         return 201, self.sim.add_notebook(**body)
 
     def _known(self, notebook_id):
@@ -556,10 +556,10 @@ class NotebookStore(Resource):
             raise ControlError(404, "no notebook %s" % notebook_id)
         return notebook_id
 
-    def _control_show(self, params, query, body):
+    def control_show(self, params, query, body):
         return 200, internal(self.sim.notebook(self._known(params["id"])))
 
-    def _control_change(self, params, query, body):
+    def control_change(self, params, query, body):
         """``{"status", "fail_reason", "then", "after"}`` as set_status, other keys as modify."""
         notebook_id = self._known(params["id"])
         if "status" in body:
@@ -574,15 +574,15 @@ class NotebookStore(Resource):
             self.sim.modify(notebook_id, **body)
         return 200, internal(self.sim.notebook(notebook_id))
 
-    def _control_remove(self, params, query, body):
+    def control_remove(self, params, query, body):
         self.sim.remove_notebook(self._known(params["id"]))
         return 200, {"deleted": params["id"]}
 
-    def _control_bulk(self, params, query, body):
+    def control_bulk(self, params, query, body):
         count = int(body.pop("count"))
         return 201, {"created": count, "ids": self.sim.bulk_add(count, body.pop("prefix", "bulk-"), **body)}
 
-    def _control_fail_next_create(self, params, query, body):
+    def control_fail_next_create(self, params, query, body):
         self.sim.fail_next_create(**body)
         return 200, {"armed": True}
 

@@ -1,6 +1,7 @@
 """The HTTP(S) server: a threaded server on loopback, and the handler that hands each request to the simulator."""
 
 import json
+import selectors
 import socket
 import ssl
 import threading
@@ -19,7 +20,38 @@ class Server(ThreadingHTTPServer):
         self.ssl_context = ssl_context
         self.connections = set()
         self.connections_lock = threading.Lock()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
         super().__init__(address, Handler)
+
+    def serve(self):
+        """Accept connections until stop_serving().
+
+        socketserver's serve_forever() notices a shutdown at its next poll only, so every stop took the whole
+        poll interval (50 ms, for each test's simulator); a wake-up socket ends the wait at once.
+        """
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self, selectors.EVENT_READ)
+                selector.register(self._wake_r, selectors.EVENT_READ)
+                while not self._stopping.is_set():
+                    ready = selector.select()
+                    if not self._stopping.is_set() and any(key.fileobj is self for key, dummy in ready):
+                        self._handle_request_noblock()
+        finally:
+            self._stopped.set()
+
+    def stop_serving(self):
+        """Stop accepting connections; returns once serve() has ended."""
+        self._stopping.set()
+        self._wake_w.send(b"\0")
+        self._stopped.wait()
+
+    def server_close(self):
+        super().server_close()
+        self._wake_r.close()
+        self._wake_w.close()
 
     def finish_request(self, request, client_address):
         conn = request

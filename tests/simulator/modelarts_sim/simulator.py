@@ -67,6 +67,9 @@ class Simulator:
         self.store = self.resources["notebooks"]
         self._lock = threading.Lock()
         self._requests = []
+        # Callables given each RecordedRequest as it is recorded, before it is answered; clear_requests and
+        # reset do not hide a request from them.
+        self.observers = []
         self._faults = Faults()
         self._server = None
         self._thread = None
@@ -99,9 +102,7 @@ class Simulator:
         self.port = self._server.server_address[1]
         self._stop_event.clear()
         self.stopped = False
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="modelarts-simulator", daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve, name="modelarts-simulator", daemon=True)
         self._thread.start()
         return self
 
@@ -110,7 +111,7 @@ class Simulator:
             return
         self.stopped = True
         self._stop_event.set()  # wakes delayed answers
-        self._server.shutdown()
+        self._server.stop_serving()
         self._server.server_close()
         self._server.close_connections()
         self._thread.join(5)
@@ -279,6 +280,8 @@ class Simulator:
         record.notebook_id = self.store.notebook_id_of(split.path)
         with self._lock:
             self._requests.append(record)
+        for observe in list(self.observers):
+            observe(record)
         fault = self._faults.take(method, split.path)
         if fault is not None:
             record.fault = fault.id
