@@ -56,11 +56,10 @@ def run(bench, rows):
     tasks = []
     for i in range(REPEATS):
         tasks += [
-            task("%s %d" % (key, i), "hwcloud.modelarts.workspace", dict(conn, **args(i)))
-            for key, _, _, _, args in kinds
+            task("%s %d" % (kind[0], i), "hwcloud.modelarts.workspace", dict(conn, **kind[4](i))) for kind in kinds
         ]
     records = bench.play(tasks)
-    for key, label, floor, floor_text, _ in kinds:
+    for key, label, floor, floor_text, dummy in kinds:
         mine = [r for r in records if r["task"].split()[0] == key]
         counts = summary([len(r["requests"]) for r in mine])
         writes = [q for r in mine for q in r["requests"] if q.method != "GET"]

@@ -111,7 +111,7 @@ class Workspaces(Resource):
                 "update_time": now,
                 "_seq": self._seq,
                 "_pending": None,
-                "_quotas": {resource: -1 for resource, _, _ in QUOTAS},
+                "_quotas": {quota[0]: -1 for quota in QUOTAS},
             }
             self._workspaces[workspace["id"]] = workspace
             return self.view(workspace)
