@@ -158,6 +158,10 @@ notebooks:
     pool:
       description: The dedicated resource pool (C(id), C(name)), when the instance runs in one.
       type: dict
+    user:
+      description: The user who owns the instance (C(id), C(name)); with O(all_users=true), any user of the project.
+      type: dict
+      version_added: 1.2.0
 error:
   description: On a failed API call, what the service said (C(action), C(status), C(error_code), C(error_msg), C(request_id), C(reason)).
   returned: on an API failure
