@@ -216,6 +216,15 @@ def test_a_create_whose_answer_was_lost_is_adopted_and_never_sent_again(simulato
     assert len([ws for ws in simulator.resources["workspaces"].all() if ws["name"] == "team-a"]) == 1
 
 
+def test_a_create_held_past_the_timeout_is_looked_for_not_sent_again(simulator, run):
+    # The service holds the create longer than the client waits, then makes the workspace.
+    simulator.inject_fault(method="POST", path="/workspaces$", status=None, delay=1.0)
+    result = run(name="team-a", timeout=0.4)
+    assert result["changed"] is True and result["actions"] == ["create"], result.get("msg")
+    assert [r.method for r in simulator.requests].count("POST") == 1
+    assert result["workspace"]["name"] == "team-a"
+
+
 def test_a_create_answered_5xx_after_it_was_applied_is_adopted(simulator, run):
     simulator.inject_fault(method="POST", path="/workspaces$", status=503, apply=True)
     result = run(name="team-a")

@@ -86,6 +86,15 @@ def test_every_users_notebooks_in_it_refuse_the_delete_naming_them(simulator, te
     assert checked["failed"] and "holds 2 notebooks" in checked["msg"]
 
 
+def test_a_notebook_the_service_lists_with_another_workspace_is_not_in_this_one(simulator, team, run):
+    # A service that ignored the workspace filter: only what is in the workspace counts.
+    elsewhere = simulator.add_notebook(name="elsewhere")
+    listed = {"current": 0, "data": [elsewhere], "pages": 1, "size": 1, "total": 1}
+    simulator.inject_fault(method="GET", path="/notebooks/all$", status=200, body=listed)
+    result = run(name="team-a")
+    assert result["actions"] == ["delete"], result.get("msg")
+
+
 def test_delete_contents_deletes_them_with_it(simulator, workspaces, team, run):
     theirs = in_workspace(simulator, team["id"], name="theirs", user=OTHER_USER)
     kept = simulator.add_notebook(name="elsewhere")
