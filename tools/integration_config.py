@@ -6,8 +6,9 @@ HW_* connection variable that is set becomes a variable of the same name in lowe
 hw_access_key, ...), and so does each MODELARTS_TEST_* variable that is set: MODELARTS_TEST_NOTEBOOK names an
 existing notebook that the parts of 1.0.0 may change (without it they are skipped), MODELARTS_TEST_FLAVOR and
 MODELARTS_TEST_IMAGE_ID the flavor and image of the notebooks the targets create (without them, the info modules
-choose), MODELARTS_TEST_SSH_KEY the key pair of the SSH endpoint of a created notebook, MODELARTS_TEST_IAM_USERS two IAM
-user names (comma-separated) that a workspace the tests create may grant.
+choose), MODELARTS_TEST_SSH_KEY the key pair of the SSH endpoint of a created notebook, MODELARTS_TEST_OBS_BUCKET
+the OBS bucket that notebook_instance_mounts mounts (without it, that target is skipped), MODELARTS_TEST_IAM_USERS
+two IAM user names (comma-separated) that a workspace the tests create may grant.
 The file holds credentials: it is written with mode 0600 into the copy of the tree that ansible-test
 runs in (build/), never into the working tree.
 
@@ -31,6 +32,7 @@ VARIABLES = (
     "MODELARTS_TEST_FLAVOR",
     "MODELARTS_TEST_IMAGE_ID",
     "MODELARTS_TEST_SSH_KEY",
+    "MODELARTS_TEST_OBS_BUCKET",
     "MODELARTS_TEST_IAM_USERS",
 )
 

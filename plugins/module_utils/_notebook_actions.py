@@ -131,6 +131,9 @@ class NotebookActions:
         """This task stopped a running instance and then failed: start it again, then fail with both stories."""
         error_fields = getattr(error, "as_dict", dict)()
         try:
+            if getattr(error, "retry_after", None):
+                # The service asked for a pause (429): the read that follows honours it too.
+                self.api.client.pause_before_retry(1, error.retry_after)
             instance = self.wait_for(self.api.show(instance["id"]), STABLE, "to settle before starting it again")
             instance = self.start(instance, lease_query)
             if self.wait:

@@ -12,9 +12,10 @@ callable, and its result holds what the module reports for it.
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _tags
+from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _mount_rules, _tags
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._decision import Decision
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError, RuleError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._mount_actions import MountActions
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_actions import NotebookActions
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import (
     NOTEBOOK,
@@ -28,6 +29,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_plan i
     plan_delete,
 )
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
+    TRANSITIONAL,
     check_create_only,
     compare,
     create_body,
@@ -90,6 +92,17 @@ ARGUMENT_SPEC = {
     },
     "tags": {"type": "dict"},
     "purge_tags": {"type": "bool", "default": True},
+    "mounts": {
+        "type": "list",
+        "elements": "dict",
+        "options": {
+            "uri": {"type": "str", "required": True},
+            "mount_path": {"type": "str", "required": True},
+            "category": {"type": "str", "choices": list(_mount_rules.CATEGORIES), "default": "OBS"},
+            "efs_id": {"type": "str"},
+        },
+    },
+    "purge_mounts": {"type": "bool", "default": True},
     "allow_restart": {"type": "bool", "default": False},
     "wait": {"type": "bool", "default": True},
     "wait_timeout": {"type": "int", "default": 600},
@@ -102,6 +115,8 @@ def check(params):
     if params.get("tags") is not None:
         params["tags"] = {str(key): "" if value is None else str(value) for key, value in params["tags"].items()}
     validate(params)
+    if params.get("mounts") is not None:
+        _mount_rules.validate(params["mounts"])
     if params["wait_timeout"] < 0:
         raise RuleError("wait_timeout must be 0 or more seconds, got %d" % params["wait_timeout"])
 
@@ -119,6 +134,8 @@ class NotebookTask:
         self.warn = warn or (lambda text: None)
         self.api = NotebookAPI(client)
         self.actions = NotebookActions(self.api, params["wait"], params["wait_timeout"], self.decision.done)
+        # The notebook's mounts, once their storage list is read (only with ``mounts``).
+        self.mounts = None
 
     def run(self):
         params, api = self.params, self.api
@@ -154,7 +171,20 @@ class NotebookTask:
         decision = plan_create(params["name"], params["state"], params["wait"], tag=bool(params.get("tags")))
         if isinstance(decision, Refusal):
             raise ModuleError(decision.message)
-        if not self.decision.decide(decision.actions, {}, requested(params)):
+        mounts, after = params.get("mounts"), requested(params)
+        steps = ()
+        if mounts is not None and decision.end_status == "RUNNING":
+            if mounts and not params["wait"]:
+                raise ModuleError(
+                    "no notebook instance is named %r, and mounts are attached to a running notebook, so one created "
+                    "with mounts must be waited for until it runs: set wait=true" % params["name"]
+                )
+            # A new instance has no mount yet: every one is attached.
+            steps = _mount_rules.plan([], mounts, params["purge_mounts"])
+            after["mounts"] = _mount_rules.after([], mounts, params["purge_mounts"])
+        elif mounts is not None:
+            self._warn_mounts_not_applied("the new instance", decision.end_status)
+        if not self.decision.decide(decision.actions + tuple(step.action for step in steps), {}, after):
             return
         instance = self.actions.create(create_body(params), params.get("workspace_id"))
         if params.get("tags"):
@@ -163,6 +193,10 @@ class NotebookTask:
             instance = self.actions.wait_created(instance)
         if params["state"] == "stopped":
             self.actions.stop_created(instance)
+        if steps:
+            self.mounts = self._mount_actions(instance)
+            self.mounts.storage = []
+            self.mounts.apply(steps)
 
     def bring_to_shape(self, instance):
         params = self.params
@@ -204,8 +238,48 @@ class NotebookTask:
         if _auto_stop.differs(instance, auto_stop) and decision.end_status == "RUNNING":
             # Auto-stop belongs to a run: on an instance that ends stopped it is left to the next start.
             before["auto_stop"], after["auto_stop"] = _auto_stop.live(instance), _auto_stop.wanted(auto_stop)
-        if self.decision.decide(decision.actions, before, after):
-            self.actions.apply(instance, decision.actions, params, comparison.changed, send_hooks)
+        steps = self._plan_mounts(instance, decision, before, after)
+        if self.decision.decide(decision.actions + tuple(step.action for step in steps), before, after):
+            instance = self.actions.apply(instance, decision.actions, params, comparison.changed, send_hooks)
+            if "start" in decision.actions and self.mounts is not None:
+                # Whether dynamic mounts survive a stop is not documented: the list is read again after a start.
+                self.mounts.read()
+                steps = _mount_rules.plan(self.mounts.storage, params["mounts"], params["purge_mounts"])
+            if steps:
+                self.mounts.apply(steps)
+
+    # ---- mounts ----------------------------------------------------------------------------------------------
+    def _mount_actions(self, instance):
+        params = self.params
+        return MountActions(self.api.client, instance["id"], params["wait"], params["wait_timeout"], self.decision.done)
+
+    def _warn_mounts_not_applied(self, which, end_status):
+        self.warn(
+            "mounts were not applied: %s ends %s, and mounts are attached and detached only while a notebook runs; "
+            "a run that leaves it running applies them" % (which, end_status)
+        )
+
+    def _plan_mounts(self, instance, decision, before, after):
+        """The attaches and detaches after the notebook's own writes, from its storage list (read here, so that check
+        mode and the diff show them); none, with a warning, for an instance that ends stopped."""
+        params = self.params
+        if params.get("mounts") is None:
+            return ()
+        if decision.end_status != "RUNNING":
+            self._warn_mounts_not_applied("notebook instance %s" % instance.get("id"), decision.end_status)
+            return ()
+        if not params["wait"] and (instance.get("status") in TRANSITIONAL or "start" in decision.actions):
+            raise NOTEBOOK.failure(
+                "notebook instance %s is not running yet, and mounts are attached and detached only while it runs: "
+                "set wait=true to wait for it" % instance.get("id"),
+                instance,
+            )
+        self.mounts = self._mount_actions(instance)
+        storage = self.mounts.read()
+        steps = _mount_rules.plan(storage, params["mounts"], params["purge_mounts"])
+        before["mounts"] = _mount_rules.before(storage)
+        after["mounts"] = _mount_rules.after(storage, params["mounts"], params["purge_mounts"])
+        return steps
 
     @property
     def secrets(self):
@@ -218,4 +292,6 @@ class NotebookTask:
         if self.actions.instance is not None:
             # The token is left out here and masked everywhere else.
             result["notebook"] = without_token(self.actions.instance)
+        if self.mounts is not None and self.mounts.storage is not None:
+            result["mounts"] = list(self.mounts.storage)
         return result

@@ -11,8 +11,8 @@ short_description: Create, update, run, stop and delete a ModelArts notebook ins
 version_added: 1.0.0
 description:
   - Brings one Huawei Cloud ModelArts notebook instance to the requested shape (name, description, flavor, image,
-    disk size, SSH access (endpoints), start-up hooks, tags and auto-stop) and run state, creating it when no instance
-    has the requested name and deleting it with O(state=absent).
+    disk size, SSH access (endpoints), start-up hooks, tags, auto-stop and storage mounts) and run state, creating it
+    when no instance has the requested name and deleting it with O(state=absent).
   - Only the options given are compared with the live instance and sent. The task reports C(changed) only
     when it changed something, so a second run is unchanged and costs one read.
   - The update API works only on a B(STOPPED) instance. A running instance that needs an update is stopped,
@@ -244,6 +244,48 @@ options:
     type: bool
     default: true
     version_added: 1.1.0
+  mounts:
+    description:
+      - Storage mounted into the running notebook, identified by O(mounts[].mount_path) and compared with its storage
+        list. A missing mount is attached (V(attach)); one on another URI or category, or in MOUNT_FAILED, is detached
+        (V(detach)) and attached again. Paths and URIs compare with or without a trailing slash; V(OBS) equals V(OBSFS).
+      - Applied last, on an instance that ends RUNNING (a create or a start then needs O(wait=true)); on one that ends
+        STOPPED nothing is sent for them, with a warning. At most 10 mounts, each path once.
+      - Mounts made at creation (C(mount_type=STATIC)) are never detached and count as present. Without O(mounts),
+        mounts are left alone and no storage request is made.
+    type: list
+    elements: dict
+    version_added: 1.2.0
+    suboptions:
+      uri:
+        description:
+          - What to mount. For V(OBS) and V(OBSFS), C(obs://bucket/path/); for V(EFS), the SFS Turbo file system's
+            address. At most 256 characters.
+        type: str
+        required: true
+      mount_path:
+        description:
+          - Where it appears in the notebook, an absolute path under C(/data/), at most 256 characters.
+        type: str
+        required: true
+      category:
+        description:
+          - V(OBS) for an OBS bucket, V(OBSFS) for a parallel file system, V(EFS) for an SFS Turbo file system (on a
+            dedicated resource pool only, with O(mounts[].efs_id)).
+        type: str
+        choices: [OBS, OBSFS, EFS]
+        default: OBS
+      efs_id:
+        description:
+          - The ID of the SFS Turbo file system. Required with O(mounts[].category=EFS), refused otherwise.
+        type: str
+  purge_mounts:
+    description:
+      - With O(mounts), detach the dynamic mounts whose paths are not in O(mounts), before attaching the others; V(false)
+        keeps them. O(mounts=[]) with O(purge_mounts=true) detaches every dynamic mount.
+    type: bool
+    default: true
+    version_added: 1.2.0
   allow_restart:
     description:
       - Allow the module to stop a running instance to update it, then start it again.
@@ -262,8 +304,11 @@ options:
         RUNNING or STOPPED after the module starts or stops it, for a new instance to be RUNNING (CREATE_FAILED is
         a failure with its C(fail_reason)), and for a deleted one to be gone (DELETE_FAILED is a failure).
       - Waiting for STOPPED before an update is always done, as the update needs it.
+      - With V(true), also for each attached mount to be MOUNTED (MOUNT_FAILED is a failure with its
+        C(failure_reason)) and each detached one to be gone (UNMOUNT_FAILED is a failure).
       - With V(false), an instance in a transition makes the task fail if it needs any change, and a create or
-        delete returns right after the call. A new instance with O(state=stopped) needs V(true).
+        delete returns right after the call. A new instance with O(state=stopped) needs V(true), as do O(mounts) on
+        an instance this task creates or starts.
     type: bool
     default: true
   wait_timeout:
@@ -283,6 +328,8 @@ notes:
   - An instance in a failed status (ERROR, FROZEN, START_FAILED, CREATE_FAILED, DELETE_FAILED) makes the task
     fail with the instance's C(fail_reason), except with O(state=absent), which deletes it.
   - The notebook's own access C(token) is removed from the returned instance and masked in all output.
+  - With O(mounts), an instance in shape costs its read and one storage list. After a start this module made, the
+    list is read again (whether mounts survive a stop is not documented); check mode cannot foresee that.
 seealso:
   - module: hwcloud.modelarts.notebook_instances
     description: Many notebook definitions, each as this module would apply it, at once in one task.
@@ -323,19 +370,31 @@ EXAMPLES = r"""
       enabled: false
     allow_restart: true
 
-- name: Add a tag and keep the others
+- name: Mount the team's dataset bucket and an output parallel file system, detaching any other dynamic mount
   hwcloud.modelarts.notebook_instance:
     name: team-a-dev
-    tags:
-      owner: alice
-    purge_tags: false
+    state: running
+    mounts:
+      - uri: obs://team-a-datasets/imagenet/
+        mount_path: /data/datasets/
+      - uri: obs://team-a-output/
+        mount_path: /data/output/
+        category: OBSFS
+
+- name: Add a mount and keep the others
+  hwcloud.modelarts.notebook_instance:
+    name: team-a-dev
+    mounts:
+      - uri: obs://team-a-shared/models/
+        mount_path: /data/models/
+    purge_mounts: false
 
 - name: Delete it
   hwcloud.modelarts.notebook_instance:
     name: team-a-dev
     state: absent
 
-- name: Give a notebook a bigger flavor and disk, restarting it if it runs
+- name: Give a notebook a bigger flavor and disk and two allowed IPs for SSH, restarting it if it runs
   hwcloud.modelarts.notebook_instance:
     region: cn-north-4
     project_id: "{{ hw_project_id }}"
@@ -344,20 +403,9 @@ EXAMPLES = r"""
     id: 6b3b6f14-9e2a-4b7e-8f5e-3c8f0d2a1b4c
     flavor: modelarts.vm.cpu.8u
     storage_size: 100
-    allow_restart: true
-
-- name: Rename a notebook found by its exact name (credentials from HW_* environment variables)
-  hwcloud.modelarts.notebook_instance:
-    name: team-a-dev
-    description: Team A development notebook
-
-- name: Restrict SSH access and set the key pairs
-  hwcloud.modelarts.notebook_instance:
-    name: team-a-dev
     endpoints:
       - dev_service: SSH
         allowed_access_ips: [203.0.113.10, 203.0.113.11]
-        ssh_keys: [team-a-keypair]
     allow_restart: true
 
 - name: Set connection options once for every module of the collection
@@ -446,8 +494,8 @@ notebook:
       type: dict
 actions:
   description:
-    - The writes done, in order, from V(create), V(delete), V(tag), V(untag), V(renew_lease), V(stop), V(update)
-      and V(start). In check mode, the writes that would be done.
+    - The writes done, in order, from V(create), V(delete), V(tag), V(untag), V(renew_lease), V(stop), V(update),
+      V(start), V(detach) and V(attach) (once per mount). In check mode, the writes that would be done.
   returned: always
   type: list
   elements: str
@@ -455,11 +503,32 @@ actions:
 diff:
   description:
     - With C(--diff), C(before) and C(after) of the requested fields (and C(status) when it changes), with C(tags) and
-      C(auto_stop) when given.
+      C(auto_stop) when given, and C(mounts) (sorted lists of C(mount_path), C(uri) and C(category)) when the storage
+      list was compared.
     - For a create, C(before) is empty; for a delete, C(after) is empty.
   returned: when diff mode is on
   type: dict
   sample: {"before": {"flavor": "modelarts.vm.cpu.2u"}, "after": {"flavor": "modelarts.vm.cpu.8u"}}
+mounts:
+  description:
+    - The notebook's storage list as last read (with O(mounts) on an instance that ends RUNNING), updated with what each
+      attach, detach and wait answered.
+  returned: when O(mounts) is given and the storage list was read or written
+  type: list
+  elements: dict
+  version_added: 1.2.0
+  contains:
+    mount_path:
+      description: Where it is mounted (C(uri), C(category) and C(id) are there too).
+      type: str
+      sample: /data/datasets/
+    status:
+      description: V(MOUNTING), V(MOUNTED), V(MOUNT_FAILED), V(UNMOUNTING), V(UNMOUNTED) or V(UNMOUNT_FAILED).
+      type: str
+      sample: MOUNTED
+    failure_reason:
+      description: Why a mount failed. C(mount_type) is V(DYNAMIC), or V(STATIC) for a mount made at creation.
+      type: str
 error:
   description: On a failed API call, what the service said.
   returned: on an API failure

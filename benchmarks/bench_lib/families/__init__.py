@@ -18,6 +18,7 @@ ORDER = (
     "lifecycle_waiting",
     "role_fleet",
     "inventory_scale",
+    "mounts",
     "workspaces",
 )
 

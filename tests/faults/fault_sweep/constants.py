@@ -44,6 +44,8 @@ ATTEMPTED = re.compile(
     r"(Reading|Updating|Starting|Stopping|Listing|Waiting for|Creating|Deleting|Tagging|Removing tags from"
     r"|Setting the auto-stop of|after a create of) notebook instance|is RUNNING and the update API works only"
     r"|storage_size cannot shrink|no notebook instance is named|notebook instance \S+ is [A-Z_]+"
+    r"|(Attaching \S+ at|Detaching|Listing the mounts of|Reading mount \S+ of) \S+|mount \S+ is [A-Z_]+"
+    r"|mounts: \S+ is a mount made at the notebook's creation|not running yet, and mounts"
 )
 
 # The calls a fault can hit: name -> (method, path regex). The order is part of the draw.
@@ -58,4 +60,8 @@ TARGETS = {
     "tag": ("POST", r"/tags/create$"),
     "untag": ("DELETE", r"/tags/delete$"),
     "renew_lease": ("PATCH", r"/lease$"),
+    "attach": ("POST", r"/storage$"),
+    "detach": ("DELETE", r"/storage/[^/]+$"),
+    "STORAGE": ("GET", r"/storage$"),
+    "MOUNT": ("GET", r"/storage/[^/]+$"),
 }

@@ -58,6 +58,10 @@ class Family:
         """A fault of one of the family's own kinds (None: ``kind`` is a shared one, which make_fault draws)."""
         return None
 
+    def inject(self, sim, spec):
+        """Inject one fault of the scenario (its spec holds the kind and target besides inject_fault's arguments)."""
+        return sim.inject_fault(**{k: v for k, v in spec.items() if k not in ("kind", "target")})
+
     def reads(self, scenario):
         """The reads a fault of a shared kind may hit."""
         return ["LIST"] if scenario["by_name"] else ["GET"]

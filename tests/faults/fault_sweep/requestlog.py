@@ -8,12 +8,15 @@ from .faults import held
 
 
 def write_action(record):
-    """The write a request is (create, delete, tag, untag, renew_lease, stop, start, update), or None for a read."""
+    """The write a request is (create, delete, tag, untag, renew_lease, stop, start, update, attach, detach), or None
+    for a read."""
     path = record.path.rstrip("/")
     if record.method == "GET":
         return None
     if record.method == "POST" and path.endswith("/notebooks"):
         return "create"
+    if "/storage" in path:
+        return "attach" if record.method == "POST" else "detach"
     for suffix, action in (
         ("/tags/create", "tag"),
         ("/tags/delete", "untag"),

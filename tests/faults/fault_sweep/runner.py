@@ -249,7 +249,7 @@ def run_scenario(job):
         before = {decoy["id"]: projection(sim.notebook(decoy["id"]))}
         injected = []
         for spec in scenario["faults"]:
-            injected.append(sim.inject_fault(**{k: v for k, v in spec.items() if k not in ("kind", "target")}))
+            injected.append(family.inject(sim, spec))
         args = module_args(scenario, sim, target_id)
         runner = run_playbook if use_playbook else run_module
         outcome = runner(collections_path, args, check_mode=scenario["check_mode"], diff=True, module=family.module)
@@ -283,6 +283,7 @@ def run_scenario(job):
             sim.clear_requests()
             rerun = run_module(collections_path, args, module=family.module)
             rerun["requests"] = len(sim.requests)
+            rerun["request_paths"] = [(r.method, r.path) for r in sim.requests]
             if (rerun["result"] or {}).get("changed") and any(
                 f["kind"] == "race" and f["hits"] for f in scenario["faults"]
             ):
@@ -290,6 +291,7 @@ def run_scenario(job):
                 sim.clear_requests()
                 rerun = run_module(collections_path, args, module=family.module)
                 rerun["requests"] = len(sim.requests)
+                rerun["request_paths"] = [(r.method, r.path) for r in sim.requests]
             now = family.named(sim, initial["name"])
             world["named"] = named if len(named) > len(now) else now
         verdict, violations = check(scenario, outcome, requests, world, rerun)

@@ -29,7 +29,10 @@ class Fault:
         modify=None,
         echo=False,
         skip=0,
+        meanwhile=None,
     ):
+        if meanwhile is not None and not callable(meanwhile):
+            raise ValueError("meanwhile must be a callable taking (simulator, request)")
         if transition_result is not None and transition_result not in FAILED | STABLE:
             raise ValueError("transition_result must be a status such as ERROR or START_FAILED")
         self.id = uuid.uuid4().hex[:12]
@@ -51,6 +54,9 @@ class Fault:
         # The error answer quotes the credentials and body received, as a careless gateway would.
         self.echo = bool(echo)
         self.skip = int(skip)  # matching requests let through before the fault starts
+        # Any change someone else makes as the matching request arrives, before it is processed: a callable taking
+        # (simulator, recorded request), for changes that modify cannot describe (Python only, not the control API).
+        self.meanwhile = meanwhile
         self.hits = 0
 
     def matches(self, method, path):
@@ -104,6 +110,7 @@ class Fault:
             "modify": self.modify,
             "echo": self.echo,
             "skip": self.skip,
+            "meanwhile": getattr(self.meanwhile, "__name__", None),
             "hits": self.hits,
         }
 

@@ -9,6 +9,7 @@ from .all_notebooks import AllNotebooks
 from .catalog import Catalog
 from .lease import Lease
 from .notebooks import NotebookStore
+from .storage import Storage
 from .tags import Tags
 from .workspaces import Workspaces
 
@@ -17,6 +18,7 @@ RESOURCES = (
     NotebookStore,
     Lease,
     Tags,
+    Storage,
     AllNotebooks,
     Workspaces,
 )

@@ -11,6 +11,8 @@ import re
 from .validation import json_body
 
 _PARAM_RE = re.compile(r"^\{([a-z_]+)\}$")
+# A handler's answer that means 204 without a body, for a call that answers so only sometimes.
+NO_CONTENT = object()
 
 
 class Route:

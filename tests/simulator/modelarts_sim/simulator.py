@@ -12,7 +12,7 @@ from .errors import ServiceError, unknown_api
 from .faults import Fault, Faults
 from .records import Headers, RecordedRequest
 from .resources import RESOURCES
-from .routing import Call, Router
+from .routing import NO_CONTENT, Call, Router
 from .server import Server
 from .signature import SignatureVerifier
 
@@ -228,6 +228,7 @@ class Simulator:
         modify=None,
         echo=False,
         skip=0,
+        meanwhile=None,
     ):
         # pylint: disable=too-many-arguments
         return self._faults.add(
@@ -246,6 +247,7 @@ class Simulator:
                 modify,
                 echo,
                 skip,
+                meanwhile,
             )
         )
 
@@ -295,6 +297,8 @@ class Simulator:
                     self.store.modify(record.notebook_id, **copy.deepcopy(fault.modify))
                 except ServiceError:
                     pass  # a fault may match a request for an unknown id
+            if fault.meanwhile is not None:
+                fault.meanwhile(self, record)
         if fault is not None and fault.delay and not fault.apply:
             self._stop_event.wait(fault.delay)
         answer = None
@@ -337,6 +341,6 @@ class Simulator:
             return err.status, err.body
         if route.write:
             record.applied = True
-        if route.no_content:
+        if route.no_content or payload is NO_CONTENT:
             return 204, None
         return 200, payload

@@ -12,6 +12,7 @@ CYCLE = (
     "update",
     "tags",
     "auto_stop",
+    "mounts",
     "workspace",
 )
 

@@ -42,6 +42,22 @@ def test_a_refused_restart_is_tried_again_so_a_running_instance_is_not_left_stop
     assert simulator.notebook(nb["id"])["status"] == "RUNNING"
 
 
+def test_the_read_before_starting_again_honours_the_retry_after_of_the_failure(simulator, run):
+    # The wait for STOPPED is throttled until the transport gives up: the instance, stopped by this task, is read
+    # again before its start only after the pause the service asked for.
+    nb = simulator.add_notebook(name="nb-1", status="RUNNING")
+    simulator.inject_fault(
+        method="GET", path=r"/notebooks/[^/]+$", status=429, headers={"Retry-After": "1"}, skip=1, count=3
+    )
+    result = run(id=nb["id"], description="new", allow_restart=True, max_retries=2)
+    assert result["failed"] is True and "was started again" in result["msg"] and "HTTP 429" in result["msg"]
+    reads = [r for r in simulator.requests if r.method == "GET"]
+    throttled = [r for r in reads if r.status == 429]
+    following = reads[reads.index(throttled[-1]) + 1]
+    assert following.time - throttled[-1].time >= 0.95
+    assert simulator.notebook(nb["id"])["status"] == "RUNNING"
+
+
 def test_a_stop_refused_once_is_tried_again(simulator, run):
     nb = simulator.add_notebook(name="nb-1", status="RUNNING")
     simulator.inject_fault(method="POST", path="/stop$", status=400, body=REFUSED)

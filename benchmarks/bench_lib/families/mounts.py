@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.modelarts collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""mounts: storage mounts of notebook_instance: the requests of an instance in shape and of attaching N mounts, and
+the time an attach or detach of N mounts takes beyond the mount times."""
+
+from ..harness import task
+from ..settings import REPEATS, TRANSITIONS, WAIT_REPEATS
+from ..stats import secs, spread, summary
+
+MODULE = "hwcloud.modelarts.notebook_instance"
+COUNTS = (1, 3)
+
+
+def mounts(count):
+    return [{"uri": "obs://bench-data/set-%d/" % i, "mount_path": "/data/set-%d/" % i} for i in range(count)]
+
+
+def name(request):
+    """One request of a mounts task: "GET", "GET (list)", "GET storage", "POST storage", "GET mount", "DELETE mount"."""
+    path = request.path.rstrip("/")
+    if path.endswith("/storage"):
+        return "%s storage" % request.method
+    if "/storage/" in path:
+        return "%s mount" % request.method
+    return "GET (list)" if path.endswith("/notebooks") else request.method
+
+
+def names(requests):
+    runs = []
+    for item in (name(q) for q in requests):
+        if runs and runs[-1][0] == item:
+            runs[-1][1] += 1
+        else:
+            runs.append([item, 1])
+    return ", ".join(item if count == 1 else "%s ×%d" % (item, count) for item, count in runs)
+
+
+def run(bench, rows):
+    """Mounts: requests in shape and per attach, and the time beyond the mount times of attaching and detaching."""
+    sim = bench.sim
+    storage = sim.resources["storage"]
+    conn = bench.connection()
+    try:
+        sim.reset()
+        storage.mount_seconds = 0.0
+        shaped = sim.add_notebook(name="mnt-shaped", status="RUNNING")
+        for mount in mounts(2):
+            storage.add(shaped["id"], mount["mount_path"], mount["uri"])
+        plain = [sim.add_notebook(name="mnt-plain-%d" % count, status="RUNNING") for count in COUNTS]
+        tasks = [task("warm-up 0", MODULE, dict(conn, name="mnt-warm-up", state="absent"))]
+        for i in range(REPEATS):
+            tasks += [
+                task("shape-id %d" % i, MODULE, dict(conn, id=shaped["id"], mounts=mounts(2))),
+                task("shape-name %d" % i, MODULE, dict(conn, name="mnt-shaped", mounts=mounts(2))),
+            ]
+            for count, nb in zip(COUNTS, plain):
+                tasks += [
+                    task("attach-%d %d" % (count, i), MODULE, dict(conn, id=nb["id"], mounts=mounts(count))),
+                    task("detach-%d %d" % (count, i), MODULE, dict(conn, id=nb["id"], mounts=[])),
+                ]
+        records = bench.play(tasks)
+        request_rows(rows, records)
+        for t in TRANSITIONS:
+            storage.mount_seconds = t
+            for count, nb in zip(COUNTS, plain):
+                if count > 1 and t > min(TRANSITIONS):
+                    continue  # several mounts at the longest time only add minutes, not a new figure
+                tasks = [task("warm-up 0", MODULE, dict(conn, name="mnt-warm-up", state="absent"))]
+                for i in range(WAIT_REPEATS):
+                    tasks += [
+                        task("attach %d" % i, MODULE, dict(conn, id=nb["id"], mounts=mounts(count))),
+                        task("detach %d" % i, MODULE, dict(conn, id=nb["id"], mounts=[])),
+                    ]
+                waiting_rows(rows, bench.play(tasks), count, t)
+    finally:
+        storage.mount_seconds = None
+
+
+def request_rows(rows, records):
+    kinds = [("shape-id", "in shape with 2 mounts, by id", 2, "GET, GET storage")]
+    kinds.append(("shape-name", "in shape with 2 mounts, by name", 2, "GET (list), GET storage"))
+    for count in COUNTS:
+        floor = 2 + 2 * count
+        kinds.append(
+            (
+                "attach-%d" % count,
+                "attach %d mount(s), 0 s mount time" % count,
+                floor,
+                "GET, GET storage, and per mount POST storage, 1 poll",
+            )
+        )
+        kinds.append(
+            (
+                "detach-%d" % count,
+                "detach %d mount(s), 0 s mount time" % count,
+                floor,
+                "GET, GET storage, and per mount DELETE mount, 1 poll",
+            )
+        )
+    for key, label, floor, floor_text in kinds:
+        mine = [r for r in records if r["task"].split()[0] == key]
+        counts = summary([len(r["requests"]) for r in mine])
+        writes = [q for r in mine for q in r["requests"] if q.method != "GET"]
+        if key.startswith("shape"):
+            verdict = (
+                "MISSED: %d writes" % len(writes)
+                if writes
+                else ("at floor" if counts["max"] <= floor else "above floor")
+            )
+        else:
+            verdict = "at floor" if counts["max"] <= floor else "above floor by %d" % (counts["max"] - floor)
+        rows.append(
+            (
+                "mount requests",
+                label,
+                "%d" % counts["median"],
+                "%d – %d; last: %s" % (counts["min"], counts["max"], names(mine[-1]["requests"])),
+                "floor %d (%s)" % (floor, floor_text),
+                verdict,
+            )
+        )
+
+
+def waiting_rows(rows, records, count, t):
+    for key, verb in (("attach", "attach"), ("detach", "detach")):
+        mine = [r for r in records if r["task"].split()[0] == key]
+        # One mount after the other: each waits its own mount time.
+        overhead = summary([r["seconds"] - count * t for r in mine])
+        # The target the notebook waits meet: 1 s, plus a tenth of the time waited (the poll schedule).
+        target = 1 + 0.1 * count * t
+        rows.append(
+            (
+                "mount waiting",
+                "%s %d mount(s), %g s mount time (task %s)"
+                % (verb, count, t, secs(summary([r["seconds"] for r in mine])["median"])),
+                "+%s" % secs(overhead["median"]),
+                "%s; %d requests (last: %s)"
+                % (spread(overhead), len(mine[-1]["requests"]), names(mine[-1]["requests"])),
+                "<= %s" % secs(target),
+                "met" if overhead["median"] <= target else "MISSED",
+            )
+        )
