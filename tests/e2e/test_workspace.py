@@ -210,6 +210,8 @@ def test_the_example_team_set_up_converges_then_changes_nothing(simulator, ansib
         "flavor=%s" % DEFAULT_FLAVORS[0]["id"],
         "-e",
         "image_id=%s" % sorted(DEFAULT_IMAGES)[0],
+        "-e",
+        "team_bucket=ml-data",
     ]
     first = ansible._run(command, ansible.connection_env())  # pylint: disable=protected-access
     assert first.rc == 0, first.describe()
@@ -223,6 +225,11 @@ def test_the_example_team_set_up_converges_then_changes_nothing(simulator, ansib
         assert (nb["lease"]["enable"], nb["lease"]["type"], nb["lease"]["duration"]) == (True, "IDLE", 2 * 3600000)
         assert nb["tags"] == [{"key": "team", "value": "team-ml"}]
     assert (notebooks["team-ml-dev"]["status"], notebooks["team-ml-train"]["status"]) == ("RUNNING", "STOPPED")
+    storage = simulator.resources["storage"]
+    assert [(m["uri"], m["mount_path"], m["status"]) for m in storage.mounts(notebooks["team-ml-dev"]["id"])] == [
+        ("obs://ml-data/datasets/", "/data/datasets/", "MOUNTED")
+    ]
+    assert storage.mounts(notebooks["team-ml-train"]["id"]) == []
 
     simulator.clear_requests()
     second = ansible._run(command, ansible.connection_env())  # pylint: disable=protected-access
