@@ -207,11 +207,30 @@ docs: tools-venv tools-collection
 	mkdir -p $(DOCS_REFERENCE) && chmod go-w $(DOCS_REFERENCE)
 	$(TOOLS_ENV) antsibull-docs collection $(ANTSIBULL_DOCS_FLAGS) --dest-dir $(DOCS_REFERENCE) $(NAMESPACE).$(NAME)
 
-docs-check: tools-venv tools-collection
+docs-check: tools-venv tools-collection docsite
 	@echo "==> Checking that $(DOCS_REFERENCE) is what 'make docs' generates"
 	rm -rf $(BUILD_DIR)/docs-check && mkdir -p $(BUILD_DIR)/docs-check && chmod go-w $(BUILD_DIR)/docs-check
 	$(TOOLS_ENV) antsibull-docs collection $(ANTSIBULL_DOCS_FLAGS) --dest-dir $(BUILD_DIR)/docs-check $(NAMESPACE).$(NAME)
 	diff -ru $(DOCS_REFERENCE) $(BUILD_DIR)/docs-check || { echo "==> $(DOCS_REFERENCE) is out of date: run 'make docs' and commit it"; exit 1; }
+
+# The HTML docsite in build/docsite: Sphinx with the Ansible theme (tools/docsite/conf.py) over a staged source
+# tree, build/docsite-src: the guides of docs/ as they are (docs/README.md as the home page, index.md), and in
+# reference/ the pages antsibull-docs writes from the plugins' own documentation (in the format of its
+# sphinx-init, not the simplified one of docs/reference, under the same names, so the guides' links to
+# reference/*.rst lead to them). Warnings are errors, so make docs-check, which runs it, fails on any.
+DOCSITE_SRC := $(BUILD_DIR)/docsite-src
+DOCSITE_DIR := $(BUILD_DIR)/docsite
+.PHONY: docsite
+docsite: tools-venv tools-collection
+	@echo "==> Building the docsite into $(DOCSITE_DIR)"
+	rm -rf $(DOCSITE_SRC) $(DOCSITE_DIR) && mkdir -p $(DOCSITE_SRC)
+	tar -C docs --exclude=./reference -cf - . | tar -C $(DOCSITE_SRC) -xf -
+	mv $(DOCSITE_SRC)/README.md $(DOCSITE_SRC)/index.md
+	mkdir -p $(DOCSITE_SRC)/reference && chmod go-w $(DOCSITE_SRC)/reference
+	$(TOOLS_ENV) antsibull-docs collection --use-current --squash-hierarchy --fail-on-error --cleanup everything \
+	  --dest-dir $(DOCSITE_SRC)/reference $(NAMESPACE).$(NAME)
+	$(TOOLS_ENV) sphinx-build -b html -c tools/docsite -W --keep-going -q $(DOCSITE_SRC) $(DOCSITE_DIR)
+	@echo "==> Docsite: $(DOCSITE_DIR)/index.html"
 
 lint: tools-venv tools-collection
 	@echo "==> ruff: formatting and import order (make format applies them)"

@@ -25,8 +25,10 @@ RUN_TIMEOUT = 120
 
 
 def collections_path():
-    """Where the built collection is installed; fails the test with what to do when it is not there."""
+    """Where the built collection is installed, as absolute paths (the runs start in other directories); fails the
+    test with what to do when it is not there."""
     path = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or DEFAULT_COLLECTIONS_PATH
+    path = os.pathsep.join(os.path.abspath(entry) for entry in path.split(os.pathsep))
     for entry in path.split(os.pathsep):
         if os.path.isfile(
             os.path.join(

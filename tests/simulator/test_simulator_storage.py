@@ -10,7 +10,6 @@ from huaweicloudsdkmodelarts.v1 import (
     ListDynamicStoragesRequest,
     ShowDynamicStorageRequest,
 )
-
 from sim_client import call, error_code
 from test_simulator_sdk import sdk_client
 
