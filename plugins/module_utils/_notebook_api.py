@@ -124,6 +124,20 @@ class NotebookAPI:
         ]
         return list_all(self.client, self._path("all") if all_users else self._path(), listing, params, PAGE_SIZE)
 
+    def in_workspace(self, workspace_id):
+        """The instances in a workspace, every user's where the service allows it, and whether it did.
+
+        /notebooks/all needs an administrator's rights; where it answers 403, the caller's own instances are what
+        can be seen. An instance the service lists with another workspace is not in this one.
+        """
+        try:
+            found, every_user = self.list(workspace_id=workspace_id, all_users=True), True
+        except ModelArtsError as error:
+            if error.status != 403:
+                raise
+            found, every_user = self.list(workspace_id=workspace_id), False
+        return [nb for nb in found if str(nb.get("workspace_id", workspace_id)) == str(workspace_id)], every_user
+
     def find_by_name(self, name, workspace_id=None):
         """Instances whose name is exactly ``name`` (the list filter is fuzzy), and every name it matched."""
         candidates = self.list(name=name, workspace_id=workspace_id)

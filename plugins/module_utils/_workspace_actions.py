@@ -2,7 +2,7 @@
 # Copyright: Contributors to the hwcloud.modelarts collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The writes on one workspace (create, update, delete) and what a delete would take with it (its notebooks).
+"""The writes on one workspace (create, update, delete), and how a delete names the notebooks it would take.
 
 Each write goes through the write protocol: a create whose answer was lost is looked for by name and never
 sent again; an update or a delete is read back before being sent again.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import WORKSPACE_NOT_FOUND, is_not_found
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NotebookAPI
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._workspace_api import WORKSPACE
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._workspace_rules import compare, update_body
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol import (
@@ -25,21 +24,9 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol 
 NOTEBOOK_FIELDS = ("id", "name", "status", "owner", "user", "workspace_id")
 
 
-def notebooks_in(client, workspace_id):
-    """The notebooks in the workspace, every user's where the service allows it, and whether it did.
-
-    /notebooks/all needs an administrator's rights; where it answers 403, the caller's own notebooks are what
-    can be seen. A notebook the service lists with another workspace is not in this one.
-    """
-    notebooks = NotebookAPI(client)
-    try:
-        found, every_user = notebooks.list(workspace_id=workspace_id, all_users=True), True
-    except ModelArtsError as error:
-        if error.status != 403:
-            raise
-        found, every_user = notebooks.list(workspace_id=workspace_id), False
-    inside = [nb for nb in found if str(nb.get("workspace_id", workspace_id)) == str(workspace_id)]
-    return [{key: nb[key] for key in NOTEBOOK_FIELDS if key in nb} for nb in inside], every_user
+def public_notebooks(notebooks):
+    """What a refused delete reports of each notebook: never its token."""
+    return [{key: nb[key] for key in NOTEBOOK_FIELDS if key in nb} for nb in notebooks]
 
 
 def describe_notebooks(notebooks):

@@ -263,10 +263,11 @@ error:
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError, NotFound
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._module import ModelArtsModule
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NotebookAPI
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._workspace_actions import (
     WorkspaceActions,
     describe_notebooks,
-    notebooks_in,
+    public_notebooks,
 )
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._workspace_api import WORKSPACE, WorkspaceAPI
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._workspace_rules import (
@@ -364,7 +365,9 @@ class Workspace(ModelArtsModule):
             self.actions.wait_gone(workspace)
             return
         workspace_id = WORKSPACE.ident(workspace)
-        notebooks, every_user = notebooks_in(client, workspace_id)
+        # What a delete takes with it: every user's notebooks in the workspace.
+        found, every_user = NotebookAPI(client).in_workspace(workspace_id)
+        notebooks = public_notebooks(found)
         if not every_user:
             self.module.warn(
                 "listing every user's notebooks in workspace %s was refused (it needs an administrator's rights): only "
