@@ -7,8 +7,9 @@ hw_access_key, ...), and so does each MODELARTS_TEST_* variable that is set: MOD
 existing notebook that the parts of 1.0.0 may change (without it they are skipped), MODELARTS_TEST_FLAVOR and
 MODELARTS_TEST_IMAGE_ID the flavor and image of the notebooks the targets create (without them, the info modules
 choose), MODELARTS_TEST_SSH_KEY the key pair of the SSH endpoint of a created notebook, MODELARTS_TEST_OBS_BUCKET
-the OBS bucket that notebook_instance_mounts mounts (without it, that target is skipped), MODELARTS_TEST_SWR_NAMESPACE
-the SWR organization that notebook_image saves images into, MODELARTS_TEST_SWR_PATH an image pushed to SWR that it
+the OBS bucket that notebook_instance_mounts mounts (without it, that target is skipped), MODELARTS_TEST_IAM_USERS
+two IAM user names (comma-separated) that a workspace the tests create may grant, MODELARTS_TEST_SWR_NAMESPACE the
+SWR organization that notebook_image saves images into, MODELARTS_TEST_SWR_PATH an image pushed to SWR that it
 registers (without them those parts are skipped).
 The file holds credentials: it is written with mode 0600 into the copy of the tree that ansible-test
 runs in (build/), never into the working tree.
@@ -34,6 +35,7 @@ VARIABLES = (
     "MODELARTS_TEST_IMAGE_ID",
     "MODELARTS_TEST_SSH_KEY",
     "MODELARTS_TEST_OBS_BUCKET",
+    "MODELARTS_TEST_IAM_USERS",
     "MODELARTS_TEST_SWR_NAMESPACE",
     "MODELARTS_TEST_SWR_PATH",
 )

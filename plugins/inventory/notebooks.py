@@ -9,8 +9,9 @@ name: notebooks
 short_description: ModelArts notebook instances as inventory hosts
 version_added: 1.1.0
 description:
-  - Reads the notebook instances of a Huawei Cloud ModelArts project and makes each one an inventory host,
-    so that a play can work on a fleet of notebooks with C(hosts:), C(serial), C(max_fail_percentage) and C(forks).
+  - Reads the notebook instances of a Huawei Cloud ModelArts project (the caller's own, or with O(all_users=true)
+    every user's) and makes each one an inventory host, so that a play can work on a fleet of notebooks with
+    C(hosts:), C(serial), C(max_fail_percentage) and C(forks).
   - Uses a YAML configuration file whose name ends with C(.modelarts.yml) or C(.modelarts.yaml).
   - Pages through the list API with the largest page it allows (50), so N instances cost ceil(N/50) requests,
     and none at all when the inventory is read from the cache.
@@ -51,6 +52,14 @@ options:
     description:
       - Only instances of this workspace (V(0) is the default workspace).
     type: str
+  all_users:
+    description:
+      - Read the notebook instances of every user of the project (the service's C(/notebooks/all)), not only the
+        caller's, with the same filters and paging. This is an administrator's view, which the service refuses
+        (HTTP 403) to a user without the rights.
+    type: bool
+    default: false
+    version_added: 1.2.0
   hostname:
     description:
       - What names the hosts. V(name) is the instance name, except for the instances whose name is shared,
@@ -94,6 +103,11 @@ groups:
   gpu: "'gpu' in modelarts_flavor"
 compose:
   disk_gb: modelarts_volume.capacity
+
+# team-a.modelarts.yml: every user's notebooks in one workspace (an administrator's view)
+plugin: hwcloud.modelarts.notebooks
+workspace_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+all_users: true
 
 # cached.modelarts.yml: read the service at most every 10 minutes
 plugin: hwcloud.modelarts.notebooks
@@ -180,6 +194,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         # only non-secret settings go into the key.
         scope = {key: params.get(key) for key in ("region", "cloud", "endpoint", "project_id")}
         scope.update({key: self.get_option(key) for key in ("status", "name", "workspace_id")})
+        if self.get_option("all_users"):
+            # Only when set, so that the key of a cache written before the option existed stays the same.
+            scope["all_users"] = True
         digest = hashlib.sha256(json.dumps(scope, sort_keys=True).encode("utf-8")).hexdigest()[:16]
         return "%s_%s" % (self.get_cache_key(path), digest)
 
@@ -199,6 +216,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 workspace_id=workspace_id,
                 sort_key="create_at",
                 sort_dir="ASC",
+                all_users=self.get_option("all_users"),
             )
         except (ConnectionOptionError, ModelArtsError) as error:
             raise AnsibleParserError("%s: %s" % (self.NAME, _scrub(str(error), params))) from None

@@ -107,9 +107,14 @@ class NotebookAPI:
             body={"tags": tags},
         )
 
-    def list(self, name=None, status=None, workspace_id=None, sort_key=None, sort_dir=None):
-        """Every instance the list call returns for these filters, paging with the largest page."""
-        listing = "Listing notebook instances" + ("" if name is None else " named like %r" % name)
+    def list(self, name=None, status=None, workspace_id=None, sort_key=None, sort_dir=None, all_users=False):
+        """Every instance the list call returns for these filters, paging with the largest page.
+
+        The user's own instances, or with ``all_users`` every user's (/notebooks/all, an administrator's view).
+        """
+        listing = "Listing %snotebook instances" % ("every user's " if all_users else "") + (
+            "" if name is None else " named like %r" % name
+        )
         params = [
             ("name", name),
             ("status", status),
@@ -117,7 +122,21 @@ class NotebookAPI:
             ("sort_key", sort_key),
             ("sort_dir", sort_dir),
         ]
-        return list_all(self.client, self._path(), listing, params, PAGE_SIZE)
+        return list_all(self.client, self._path("all") if all_users else self._path(), listing, params, PAGE_SIZE)
+
+    def in_workspace(self, workspace_id):
+        """The instances in a workspace, every user's where the service allows it, and whether it did.
+
+        /notebooks/all needs an administrator's rights; where it answers 403, the caller's own instances are what
+        can be seen. An instance the service lists with another workspace is not in this one.
+        """
+        try:
+            found, every_user = self.list(workspace_id=workspace_id, all_users=True), True
+        except ModelArtsError as error:
+            if error.status != 403:
+                raise
+            found, every_user = self.list(workspace_id=workspace_id), False
+        return [nb for nb in found if str(nb.get("workspace_id", workspace_id)) == str(workspace_id)], every_user
 
     def find_by_name(self, name, workspace_id=None):
         """Instances whose name is exactly ``name`` (the list filter is fuzzy), and every name it matched."""

@@ -11,7 +11,8 @@ short_description: List and inspect ModelArts notebook instances
 version_added: 1.0.0
 description:
   - Returns the notebook instances of a project, all of them or those matching O(id), O(name) or O(status),
-    each as the API returns it, without its access token.
+    each as the API returns it, without its access token; the caller's own instances, or with O(all_users=true)
+    every user's.
   - Pages through the list API with the largest page it allows (50), so N instances cost ceil(N/50) requests.
   - Read-only; it never changes anything.
 author:
@@ -24,7 +25,7 @@ options:
   id:
     description:
       - The ID of one instance. An unknown ID gives an empty O(ignore:notebooks) list, not a failure.
-      - Cannot be combined with O(name), O(status), O(workspace_id), O(sort_key) or O(sort_dir).
+      - Cannot be combined with O(name), O(status), O(workspace_id), O(sort_key), O(sort_dir) or O(all_users).
     type: str
   name:
     description:
@@ -51,6 +52,14 @@ options:
       - The sort order, with O(sort_key).
     type: str
     choices: [ASC, DESC]
+  all_users:
+    description:
+      - List the notebook instances of every user of the project (the service's C(/notebooks/all)), not only the
+        caller's, with the same filters and paging. This is an administrator's view, which the service refuses
+        (HTTP 403) to a user without the rights.
+    type: bool
+    default: false
+    version_added: 1.2.0
 notes:
   - Without any filter, every notebook instance of the project is returned.
 seealso:
@@ -78,6 +87,12 @@ EXAMPLES = r"""
     auth_token: "{{ hw_iam_token }}"
     name: team-a-dev
   register: team_a
+
+- name: Every user's notebooks in a workspace (needs an administrator's rights)
+  hwcloud.modelarts.notebook_instance_info:
+    workspace_id: "{{ team_a_workspace_id }}"
+    all_users: true
+  register: team_a_notebooks
 
 - name: Fail early when the notebook is missing
   ansible.builtin.assert:
@@ -143,6 +158,10 @@ notebooks:
     pool:
       description: The dedicated resource pool (C(id), C(name)), when the instance runs in one.
       type: dict
+    user:
+      description: The user who owns the instance (C(id), C(name)); with O(all_users=true), any user of the project.
+      type: dict
+      version_added: 1.2.0
 error:
   description: On a failed API call, what the service said (C(action), C(status), C(error_code), C(error_msg), C(request_id), C(reason)).
   returned: on an API failure
@@ -162,9 +181,12 @@ class NotebookInstanceInfo(ModelArtsModule):
         "workspace_id": {"type": "str"},
         "sort_key": {"type": "str", "no_log": False},
         "sort_dir": {"type": "str", "choices": ["ASC", "DESC"]},
+        "all_users": {"type": "bool", "default": False},
     }
     module_kwargs = {
-        "mutually_exclusive": [("id", option) for option in ("name", "status", "workspace_id", "sort_key", "sort_dir")]
+        "mutually_exclusive": [
+            ("id", option) for option in ("name", "status", "workspace_id", "sort_key", "sort_dir", "all_users")
+        ]
     }
 
     def run(self):
@@ -180,6 +202,7 @@ class NotebookInstanceInfo(ModelArtsModule):
                 workspace_id=params.get("workspace_id"),
                 sort_key=params.get("sort_key"),
                 sort_dir=params.get("sort_dir"),
+                all_users=params["all_users"],
             )
             if params.get("name") is not None:
                 notebooks = [nb for nb in notebooks if nb.get("name") == params["name"]]

@@ -27,13 +27,13 @@ UPDATE_DRAWS = "44d55fda005ff08d7a8db4042fa26200e55b7704671cfaeedf51863a8b1b96c5
 DRAWS_OF_1_1_0 = "1636970ad81d7590555cbde32c2fca13b66040fe3395dc8c1eb5a95dad1240e9"
 
 
-# The cycle of the families of 1.1.0: the pinned draws below are those of scenarios at its indexes. Families
-# registered since lengthen the cycle and move every scenario, but never change how these families draw.
+# The cycle of 1.1.0: a family registered since lengthens the cycle, and the scenarios of these indexes change.
 CYCLE_OF_1_1_0 = ("update", "create", "delete", "update", "tags", "auto_stop")
 
 
 @pytest.fixture
 def cycle_of_1_1_0(monkeypatch):
+    """The families of 1.1.0 alone, in their cycle: the draws of their scenarios must not have changed."""
     monkeypatch.setattr(registry, "CYCLE", CYCLE_OF_1_1_0)
 
 

@@ -20,6 +20,7 @@ ORDER = (
     "role_fleet",
     "inventory_scale",
     "mounts",
+    "workspaces",
 )
 
 FAMILIES = {name: importlib.import_module("%s.%s" % (__name__, name)).run for name in ORDER}

@@ -7,7 +7,7 @@ calls the methods below; the defaults fit a task on one instance that exists bef
 import copy
 import random
 
-from .constants import ATTEMPTED, SPELLINGS, TARGETS
+from .constants import ATTEMPTED, SPELLINGS
 from .faults import make_fault
 
 
@@ -15,7 +15,7 @@ class Family:
     """The defaults of every family; a subclass sets ``name`` and ``kinds`` and writes ``draw`` and ``check``."""
 
     name = None
-    # The module the task runs (plugins/modules/<module>.py).
+    # The module a scenario runs (plugins/modules/<module>.py).
     module = "notebook_instance"
     # The fault kinds its scenarios draw (faults.SHARED_KINDS, or its own ones, which ``fault`` makes). Their
     # order is part of the draw: changing it changes the scenarios.
@@ -26,7 +26,8 @@ class Family:
     flag_kinds = ()
     # The writes a refused_6357 fault may hit, and the points a fault sometimes hits that the task never reaches.
     refusable = ("start", "stop", "delete", "renew_lease")
-    stray_targets = tuple(TARGETS)
+    # The targets of 1.1.0: a target added since (a family's own) would change what the families of 1.1.0 draw.
+    stray_targets = ("GET", "LIST", "PUT", "stop", "start", "create", "delete", "tag", "untag", "renew_lease")
     creates = 0  # creates a task of the family may apply
     deletes = False  # whether its task may send a DELETE of an instance
     attempted = ATTEMPTED  # what a failure message must name
@@ -77,6 +78,10 @@ class Family:
     def prepare(self, sim, scenario):
         """Set the simulator up before the run; the id of the instance the task addresses (None: none yet)."""
         return add_instance(sim, scenario["initial"])
+
+    def named(self, sim, name):
+        """Every resource the task could have made with ``name`` (never two from one task: invariants.common)."""
+        return named_instances(sim, name)
 
     def live(self, sim, scenario, target_id, named):
         """The task's instance after the run (``named``: every instance with its name), or None."""

@@ -10,7 +10,6 @@ import tempfile
 import time
 
 from .constants import IAM_TOKEN, SCENARIO_LIMIT, SECRET_KEY, SECURITY_TOKEN, TIMEOUT, TRANSITION_SECONDS
-from .family import named_instances
 from .invariants import common
 from .oracle import lease_view, tags_of
 from .registry import family_of, scenario_kinds
@@ -102,7 +101,7 @@ def playbook(args, result_file, module="notebook_instance"):
                 "gather_facts": False,
                 "tasks": [
                     {
-                        "name": "Notebook under faults",
+                        "name": "%s under faults" % module,
                         "hwcloud.modelarts." + module: task_args,
                         "register": "outcome",
                         "ignore_errors": True,
@@ -255,7 +254,7 @@ def run_scenario(job):
         # A request the service held is applied after the task gave up on it: the checks come after that.
         wait_for_held(sim, scenario["faults"])
         requests = sim.requests
-        named = named_instances(sim, initial["name"])
+        named = family.named(sim, initial["name"])
         # The stored instance holds the endpoints in both spellings, whichever one the answers use.
         live = family.live(sim, scenario, target_id, named)
         world = {
@@ -289,7 +288,7 @@ def run_scenario(job):
                 rerun = run_module(collections_path, args, module=family.module)
                 rerun["requests"] = len(sim.requests)
                 rerun["request_paths"] = [(r.method, r.path) for r in sim.requests]
-            now = named_instances(sim, initial["name"])
+            now = family.named(sim, initial["name"])
             world["named"] = named if len(named) > len(now) else now
         verdict, violations = check(scenario, outcome, requests, world, rerun)
         return {

@@ -32,6 +32,10 @@ NATURAL_END = {"STARTING": "RUNNING", "STOPPING": "STOPPED"}
 LIST_LIMITS = ("10", "20", "50")
 SORT_KEYS = ("name", "status", "create_at", "update_at", "flavor", "id")
 
+# The user the simulator's credentials belong to: the owner of the notebooks it creates, and of those listed by
+# GET /notebooks (every user's are GET /notebooks/all, all_notebooks.py).
+CALLER = {"id": "5e1ec7ed0000000000000000000000ca", "name": "sim-user"}
+
 # What subscribe() can be told of.
 EVENTS = ("started", "stopped", "deleted")
 
@@ -233,8 +237,9 @@ class NotebookStore(Resource):
         feature="NOTEBOOK",
         lease=None,
         tags=None,
+        user=None,
     ):
-        """Create an instance directly; returns it as GET would."""
+        """Create an instance directly (owned by ``user``, {id, name}, else the caller); returns it as GET would."""
         # pylint: disable=redefined-builtin,too-many-arguments,too-many-locals
         if status not in STATUSES:
             raise ValueError("unknown status %r" % status)
@@ -274,6 +279,7 @@ class NotebookStore(Resource):
                 ),
                 "action_progress": [],
                 "pool": {"id": "", "name": ""},
+                "user": dict(user or CALLER),
                 "tags": [{"key": t["key"], "value": t.get("value", "")} for t in (tags or [])],
                 "_hooks": copy.deepcopy(hooks),
                 "_transition_seconds": transition_seconds,
@@ -373,7 +379,10 @@ class NotebookStore(Resource):
         ]
 
     def list(self, call):
-        query = call.query
+        return self.listing(call.query, lambda nb: nb["user"]["id"] == CALLER["id"])
+
+    def listing(self, query, keep):
+        """A page of the instances that ``keep(nb)`` accepts, for the filters, sorting and paging of ``query``."""
         limit = query.get("limit", "10")
         if limit not in LIST_LIMITS:
             raise bad_request("limit must be 10, 20 or 50")
@@ -395,7 +404,7 @@ class NotebookStore(Resource):
         with self.lock:
             found = []
             for nb in self.all():
-                if name and name not in nb["name"].lower():
+                if not keep(nb) or (name and name not in nb["name"].lower()):
                     continue
                 if statuses and nb["status"] not in statuses:
                     continue

@@ -5,12 +5,14 @@ module plus its line here. The catalogue comes first (the notebooks use it), the
 resource hangs on).
 """
 
+from .all_notebooks import AllNotebooks
 from .catalog import Catalog
 from .images import Images
 from .lease import Lease
 from .notebooks import NotebookStore
 from .storage import Storage
 from .tags import Tags
+from .workspaces import Workspaces
 
 RESOURCES = (
     Catalog,
@@ -18,5 +20,7 @@ RESOURCES = (
     Lease,
     Tags,
     Storage,
+    AllNotebooks,
+    Workspaces,
     Images,
 )

@@ -13,6 +13,7 @@ CYCLE = (
     "tags",
     "auto_stop",
     "mounts",
+    "workspace",
     "image",
 )
 

@@ -11,7 +11,7 @@ asked, every mount MOUNTED, an immediate rerun a no-op of a GET and a storage li
 
 import random
 
-from ..constants import TIMEOUT
+from ..constants import TARGETS, TIMEOUT
 from ..existing import ExistingFamily, check_existing, draw_existing, shape_params
 from ..faults import held
 from ..oracle import existing_plan
@@ -69,6 +69,7 @@ class Mounts(ExistingFamily):
     own_kinds = ("attached_by_other", "detached_by_other", "attach_applied_after_timeout")
     flag_kinds = ("mount_failed", "unmount_failed")
     refusable = ("start", "stop", "attach", "detach")
+    stray_targets = tuple(TARGETS)
 
     def draw(self, rng, scenario):
         initial = draw_existing(rng, scenario, ["RUNNING", "RUNNING", "STOPPED"])

@@ -281,3 +281,34 @@ def test_transient_failures_are_retried(simulator, credentials, tmp_path):
     simulator.inject_fault(method="GET", status=503, count=2)
     assert set(load(tmp_path, {}).hosts) == {"nb"}
     assert [r.status for r in list_requests(simulator)] == [503, 503, 200]
+
+
+OTHER_USER = {"id": "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "name": "bob"}
+
+
+def test_all_users_makes_hosts_of_every_users_notebooks(simulator, credentials, tmp_path):
+    simulator.add_notebook(name="mine", status="RUNNING")
+    simulator.add_notebook(name="theirs", status="RUNNING", user=OTHER_USER)
+    assert set(load(tmp_path, {}).hosts) == {"mine"}
+    assert list_requests(simulator)[-1].path.endswith("/notebooks")
+    inventory = load(tmp_path, {"all_users": True, "status": ["RUNNING"]})
+    assert set(inventory.hosts) == {"mine", "theirs"}
+    assert hostvars(inventory, "theirs")["modelarts_user"] == OTHER_USER
+    assert list_requests(simulator)[-1].path.endswith("/notebooks/all")
+    assert list_requests(simulator)[-1].query["status"] == "RUNNING"
+
+
+def test_all_users_does_not_read_the_cache_of_the_callers_view(simulator, credentials, tmp_path):
+    simulator.add_notebook(name="mine")
+    simulator.add_notebook(name="theirs", user=OTHER_USER)
+    config = {"cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(tmp_path / "cache")}
+    assert set(load(tmp_path, config).hosts) == {"mine"}
+    assert set(load(tmp_path, dict(config, all_users=True)).hosts) == {"mine", "theirs"}
+
+
+def test_all_users_refused_to_a_non_administrator_is_a_clear_failure(simulator, credentials, tmp_path):
+    simulator.resources["all_notebooks"].forbidden = True
+    with pytest.raises(AnsibleParserError, match="HTTP 403 ModelArts.0203") as raised:
+        load(tmp_path, {"all_users": True})
+    assert "Listing every user's notebook instances" in str(raised.value)
+    assert simulator.auth.secret_key not in str(raised.value)

@@ -83,3 +83,48 @@ def test_workspace_is_filtered_by_the_service(simulator, run):
     assert [nb["name"] for nb in run(workspace_id="c0ffee00000000000000000000000001")["notebooks"]] == ["b"]
     assert simulator.requests[-1].query["workspace_id"] == "c0ffee00000000000000000000000001"
     assert sorted(nb["name"] for nb in run()["notebooks"]) == ["a", "b"]
+
+
+OTHER_USER = {"id": "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "name": "bob"}
+
+
+def test_the_callers_own_notebooks_unless_all_users(simulator, run):
+    simulator.add_notebook(name="mine")
+    theirs = simulator.add_notebook(name="theirs", user=OTHER_USER)
+    assert [nb["name"] for nb in run()["notebooks"]] == ["mine"]
+    assert simulator.requests[-1].path == "/v1/%s/notebooks" % simulator.project_id
+    every = run(all_users=True)["notebooks"]
+    assert sorted(nb["name"] for nb in every) == ["mine", "theirs"]
+    assert simulator.requests[-1].path == "/v1/%s/notebooks/all" % simulator.project_id
+    assert [nb["user"] for nb in every if nb["id"] == theirs["id"]] == [OTHER_USER]
+    assert not any("token" in nb for nb in every)
+
+
+def test_all_users_has_the_same_filters_and_paging(simulator, run):
+    simulator.bulk_add(60, user=OTHER_USER)
+    simulator.bulk_add(41)
+    for name in ("nb-1", "nb-10"):
+        simulator.add_notebook(name=name, status="RUNNING", user=OTHER_USER)
+    result = run(all_users=True)
+    assert len(result["notebooks"]) == 103
+    assert [(r.query["limit"], r.query["offset"]) for r in simulator.requests] == [
+        ("50", "0"),
+        ("50", "50"),
+        ("50", "100"),
+    ]
+    simulator.clear_requests()
+    assert [nb["name"] for nb in run(all_users=True, name="nb-1", status="RUNNING")["notebooks"]] == ["nb-1"]
+    assert simulator.requests[-1].query == {"limit": "50", "offset": "0", "name": "nb-1", "status": "RUNNING"}
+
+
+def test_all_users_refused_to_a_non_administrator_fails_cleanly(simulator, run):
+    simulator.resources["all_notebooks"].forbidden = True
+    result = run(all_users=True)
+    assert result["failed"] and result["msg"].startswith(
+        "Listing every user's notebook instances (offset 0) failed: HTTP 403 ModelArts.0203"
+    )
+
+
+def test_all_users_cannot_be_combined_with_id(simulator, run):
+    result = run(id="x", all_users=True)
+    assert result["failed"] and "mutually exclusive" in result["msg"] and simulator.requests == []
