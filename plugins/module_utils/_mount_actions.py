@@ -23,6 +23,12 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol 
 )
 
 
+# A detach answered "does not exist": someone else's detach has ended. 6357 is not one of them here: on a DELETE it
+# says another operation is running (read back, then sent again), while a read answering it means gone.
+DETACHED = MOUNT_NOT_FOUND - frozenset(("ModelArts.6357",))
+DETACH_CONFLICTS = frozenset(("ModelArts.6357",))
+
+
 class MountActions:
     """The mounts of one notebook instance: read, then changed step by step; ``done`` records each write."""
 
@@ -96,9 +102,10 @@ class MountActions:
                 lambda current, resending: self.api.detach(live),
                 lambda current: self.api.show_if_exists(live["id"]),
                 lambda current: current is None or current.get("status") in rules.LEAVING,
+                DETACH_CONFLICTS,
             )
         except ModelArtsError as error:
-            if not is_not_found(error, MOUNT_NOT_FOUND):
+            if not is_not_found(error, DETACHED):
                 raise
             # Detached by someone else since the list was read: gone, as asked, though not by this task.
             self._forget(live)

@@ -210,6 +210,23 @@ def test_a_detach_that_was_applied_is_not_sent_again(simulator, storage, run):
     assert [c for c in storage_calls(simulator) if c[0] == "DELETE"] == [("DELETE", "one")]
 
 
+def test_a_detach_refused_while_another_operation_runs_is_tried_again_then_fails_clearly(simulator, storage, run):
+    busy = {"error_code": "ModelArts.6357", "error_msg": "Another operation is running on the instance."}
+    nb = simulator.add_notebook(name="nb", status="RUNNING")
+    storage.add(nb["id"], "/data/old/", "obs://old-data/")
+    simulator.inject_fault(method="DELETE", path=STORAGE, status=400, body=busy)
+    result = run(id=nb["id"], mounts=[])
+    assert result["actions"] == ["detach"] and storage.mounts(nb["id"]) == [], result
+    assert [c for c in storage_calls(simulator) if c[0] == "DELETE"] == [("DELETE", "one"), ("DELETE", "one")]
+    storage.add(nb["id"], "/data/old/", "obs://old-data/")
+    simulator.inject_fault(method="DELETE", path=STORAGE, status=400, body=busy, count=10)
+    refused = run(id=nb["id"], mounts=[], max_retries=2)
+    assert (
+        refused["failed"] and "ModelArts.6357" in refused["msg"] and refused["msg"].startswith("Detaching /data/old/")
+    )
+    assert len(storage.mounts(nb["id"])) == 1
+
+
 def test_a_mount_attached_or_detached_by_someone_else_meanwhile_is_taken_as_it_is(simulator, storage, run, monkeypatch):
     nb = simulator.add_notebook(name="nb", status="RUNNING")
     old = storage.add(nb["id"], "/data/old/", "obs://old-data/")
