@@ -22,7 +22,6 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol 
     write_with_read_back,
 )
 
-
 # A detach answered "does not exist": someone else's detach has ended. 6357 is not one of them here: on a DELETE it
 # says another operation is running (read back, then sent again), while a read answering it means gone.
 DETACHED = MOUNT_NOT_FOUND - frozenset(("ModelArts.6357",))

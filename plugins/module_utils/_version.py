@@ -10,4 +10,4 @@ galaxy.yml is the source, and a unit test fails when the two differ.
 
 from __future__ import annotations
 
-COLLECTION_VERSION = "1.1.0"
+COLLECTION_VERSION = "1.2.0"
