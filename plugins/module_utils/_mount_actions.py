@@ -99,7 +99,7 @@ class MountActions:
                 self.api.client,
                 live,
                 lambda current, resending: self.api.detach(live),
-                lambda current: self.api.show_if_exists(live["id"]),
+                lambda current: self._listed(live["id"]),
                 lambda current: current is None or current.get("status") in rules.LEAVING,
                 DETACH_CONFLICTS,
             )
@@ -142,6 +142,10 @@ class MountActions:
             return current
 
         return read
+
+    def _listed(self, storage_id):
+        """The mount with this id as the storage list shows it now (None: gone), for the check after a failed detach."""
+        return next((mount for mount in self.read() if mount.get("id") == storage_id), None)
 
     def _remember(self, mount):
         """Keep ``storage`` current: ``mount`` replaces the entry with its id (or its path)."""
