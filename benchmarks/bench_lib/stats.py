@@ -56,12 +56,34 @@ def call(request):
     return request.method
 
 
-def calls(requests):
-    """The calls in order, runs of the same call shortened: "GET (list), POST (create), GET ×3"."""
+def calls(requests, name=call):
+    """The calls in order, each named by ``name``, runs of the same call shortened: "GET (list), POST (create), GET ×3"."""
     runs = []
-    for name in (call(q) for q in requests):
-        if runs and runs[-1][0] == name:
+    for item in (name(q) for q in requests):
+        if runs and runs[-1][0] == item:
             runs[-1][1] += 1
         else:
-            runs.append([name, 1])
-    return ", ".join(name if count == 1 else "%s ×%d" % (name, count) for name, count in runs)
+            runs.append([item, 1])
+    return ", ".join(item if count == 1 else "%s ×%d" % (item, count) for item, count in runs)
+
+
+def floor_rows(rows, item, records, kinds, name=call):
+    """One row per kind of task: its requests against the floor. ``kinds``: (task key, label, floor, the floor's
+    calls, writes allowed); a task is named "<key> <repetition>"; ``name`` names each call of the last one."""
+    for key, label, floor, floor_text, writes in kinds:
+        mine = [r for r in records if r["task"].split()[0] == key]
+        counts = summary([len(r["requests"]) for r in mine])
+        wrote = [r for r in mine if any(q.method != "GET" for q in r["requests"])]
+        verdict = "at floor" if counts["max"] <= floor else "above floor by %d" % (counts["max"] - floor)
+        if wrote and not writes:
+            verdict = "MISSED: %d of %d wrote" % (len(wrote), len(mine))
+        rows.append(
+            (
+                item,
+                label,
+                "%d" % counts["median"],
+                "%d – %d; last: %s" % (counts["min"], counts["max"], calls(mine[-1]["requests"], name)),
+                "floor %d (%s)" % (floor, floor_text),
+                verdict,
+            )
+        )

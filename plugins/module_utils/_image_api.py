@@ -18,7 +18,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._image_rules imp
 )
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._lookup import at_most_one
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._paging import list_all
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._resource import Kind
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._resource import Kind, ResourceAPI
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._waiter import wait, wait_for_status
 
 # The largest page the images call allows (and its default).
@@ -28,24 +28,10 @@ IMAGE_TYPES = ("BUILD_IN", "DEDICATED")
 IMAGE = Kind("image", "image", reason_key="status_message")
 
 
-class ImageAPI:
-    def __init__(self, client):
-        self.client = client
-
-    def _path(self, *segments):
-        return self.client.project_path("images", *segments)
-
-    def show(self, image_id):
-        return self.client.request("GET", self._path(image_id), "Reading image %s" % image_id)
-
-    def show_if_exists(self, image_id):
-        """The image, or None when the service does not know the id."""
-        try:
-            return self.show(image_id)
-        except ModelArtsError as error:
-            if is_not_found(error, IMAGE_NOT_FOUND):
-                return None
-            raise
+class ImageAPI(ResourceAPI):
+    collection = "images"
+    kind = IMAGE
+    not_found = IMAGE_NOT_FOUND
 
     def list(self, image_type, name=None, fuzzy=True, service_type=None, workspace_id=None, namespace=None):
         """Every image of one ``image_type`` for these filters, in pages of the largest size."""

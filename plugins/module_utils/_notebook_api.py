@@ -15,7 +15,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import Mod
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._lookup import exactly_one, looks_like_uuid
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import FAILED
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._paging import list_all
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._resource import Kind
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._resource import Kind, ResourceAPI
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._waiter import wait_for_status
 
 # The largest page the list call allows: fewest requests per project.
@@ -34,24 +34,10 @@ def _workspace_query(instance):
     return [("workspace_id", workspace)] if workspace and workspace != "0" else []
 
 
-class NotebookAPI:
-    def __init__(self, client):
-        self.client = client
-
-    def _path(self, *segments):
-        return self.client.project_path("notebooks", *segments)
-
-    def show(self, notebook_id):
-        return self.client.request("GET", self._path(notebook_id), "Reading notebook instance %s" % notebook_id)
-
-    def show_if_exists(self, notebook_id):
-        """The instance, or None when the service does not know the id."""
-        try:
-            return self.show(notebook_id)
-        except ModelArtsError as error:
-            if is_not_found(error, NOTEBOOK_NOT_FOUND):
-                return None
-            raise
+class NotebookAPI(ResourceAPI):
+    collection = "notebooks"
+    kind = NOTEBOOK
+    not_found = NOTEBOOK_NOT_FOUND
 
     def update(self, notebook_id, body):
         return self.client.request(

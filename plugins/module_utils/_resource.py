@@ -2,7 +2,8 @@
 # Copyright: Contributors to the hwcloud.modelarts collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""How messages and results speak of one kind of resource (a notebook instance, a mount, an image, a workspace).
+"""How messages and results speak of one kind of resource (a notebook instance, a mount, an image, a workspace),
+and the calls every top-level resource has.
 
 Waits, lookups and failures are generic; a Kind tells them what the resource is called, which field identifies
 it, which says why it failed, where the result reports it and which of its fields are secrets.
@@ -10,7 +11,8 @@ it, which says why it failed, where the result reports it and which of its field
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError, is_not_found
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
 
 
 class Kind:
@@ -60,3 +62,31 @@ class Kind:
         if not isinstance(resource, dict):
             return ModuleError(message)
         return ModuleError(message, secrets=self.secrets(resource), **{self.result_key: self.public(resource)})
+
+
+class ResourceAPI:
+    """The calls every top-level resource has: its path under the project, a read by id, and a read that answers
+    None for an id the service does not know. A subclass sets ``collection`` (the path segment), ``kind`` and
+    ``not_found`` (the service's answers for an unknown id, from _errors.py)."""
+
+    collection = None
+    kind = None
+    not_found = frozenset()
+
+    def __init__(self, client):
+        self.client = client
+
+    def _path(self, *segments):
+        return self.client.project_path(self.collection, *segments)
+
+    def show(self, resource_id):
+        return self.client.request("GET", self._path(resource_id), "Reading %s %s" % (self.kind.name, resource_id))
+
+    def show_if_exists(self, resource_id):
+        """The resource, or None when the service does not know the id."""
+        try:
+            return self.show(resource_id)
+        except ModelArtsError as error:
+            if is_not_found(error, self.not_found):
+                return None
+            raise

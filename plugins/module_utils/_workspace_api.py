@@ -10,7 +10,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import W
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._lookup import at_most_one
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._paging import list_all
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._resource import Kind
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._resource import Kind, ResourceAPI
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._waiter import wait
 
 # The largest page the list call allows (and its default); its offset counts pages.
@@ -18,25 +18,10 @@ PAGE_SIZE = 1000
 WORKSPACE = Kind("workspace", "workspace", reason_key="status_info")
 
 
-class WorkspaceAPI:
-    def __init__(self, client):
-        self.client = client
-
-    def _path(self, *segments):
-        return self.client.project_path("workspaces", *segments)
-
-    def show(self, workspace_id):
-        """The workspace with its grants (the list does not carry them)."""
-        return self.client.request("GET", self._path(workspace_id), "Reading workspace %s" % workspace_id)
-
-    def show_if_exists(self, workspace_id):
-        """The workspace, or None when the service does not know the id (a deleted one included)."""
-        try:
-            return self.show(workspace_id)
-        except ModelArtsError as error:
-            if is_not_found(error, WORKSPACE_NOT_FOUND):
-                return None
-            raise
+class WorkspaceAPI(ResourceAPI):
+    collection = "workspaces"
+    kind = WORKSPACE
+    not_found = WORKSPACE_NOT_FOUND
 
     def list(self, name=None, enterprise_project_id=None):
         """Every workspace for these filters (``name`` is the service's fuzzy match), in pages of 1000."""

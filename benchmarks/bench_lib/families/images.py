@@ -8,7 +8,7 @@ import statistics
 
 from ..harness import task
 from ..settings import REPEATS, TRANSITIONS, WAIT_REPEATS
-from ..stats import secs, spread, summary
+from ..stats import calls, floor_rows, secs, spread, summary
 
 MODULE = "hwcloud.modelarts.notebook_image"
 SWR = "swr.cn-north-4.myhuaweicloud.com"
@@ -76,24 +76,7 @@ def requests_rows(bench, sim, images, conn, rows):
             task("delete %d" % i, MODULE, dict(conn, state="absent", **saved)),
             task("delete-rerun %d" % i, MODULE, dict(conn, state="absent", **saved)),
         ]
-    records = bench.play(tasks)
-    for key, label, floor, floor_text, writes in kinds:
-        mine = [r for r in records if r["task"].split()[0] == key]
-        counts = summary([len(r["requests"]) for r in mine])
-        wrote = [r for r in mine if any(q.method != "GET" for q in r["requests"])]
-        verdict = "at floor" if counts["max"] <= floor else "above floor by %d" % (counts["max"] - floor)
-        if wrote and not writes:
-            verdict = "MISSED: %d of %d wrote" % (len(wrote), len(mine))
-        rows.append(
-            (
-                "image requests",
-                label,
-                "%d" % counts["median"],
-                "%d – %d; last: %s" % (counts["min"], counts["max"], shortened(mine[-1]["requests"])),
-                "floor %d (%s)" % (floor, floor_text),
-                verdict,
-            )
-        )
+    floor_rows(rows, "image requests", bench.play(tasks), kinds, name=call)
 
 
 def waiting_rows(bench, sim, images, conn, rows, t):
@@ -129,7 +112,7 @@ def waiting_rows(bench, sim, images, conn, rows, t):
                 spread(overhead),
                 min(len(r["requests"]) for r in saves),
                 max(len(r["requests"]) for r in saves),
-                shortened(saves[-1]["requests"]),
+                calls(saves[-1]["requests"], call),
                 secs(late),
                 secs(after),
                 secs(lookup),
@@ -150,14 +133,3 @@ def first_active(record):
         for q in record["requests"]
         if call(q) == "GET image" and isinstance(q.response, dict) and q.response.get("status") == "ACTIVE"
     )
-
-
-def shortened(requests):
-    """The calls in order, runs of the same call shortened: "GET image ×4"."""
-    runs = []
-    for name in (call(q) for q in requests):
-        if runs and runs[-1][0] == name:
-            runs[-1][1] += 1
-        else:
-            runs.append([name, 1])
-    return ", ".join(name if count == 1 else "%s ×%d" % (name, count) for name, count in runs)

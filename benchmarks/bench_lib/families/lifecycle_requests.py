@@ -7,7 +7,7 @@
 from ..harness import task
 from ..lifecycle import LIFECYCLE_AUTO_STOP, LIFECYCLE_TAGS, creating
 from ..settings import REPEATS
-from ..stats import calls, summary
+from ..stats import floor_rows
 
 
 def run(bench, rows):
@@ -59,21 +59,4 @@ def run(bench, rows):
             task("delete-id %d" % i, module, dict(conn, id="{{ plain_%d.notebook.id }}" % i, state="absent")),
             task("gone-id %d" % i, module, dict(conn, id="{{ plain_%d.notebook.id }}" % i, state="absent")),
         ]
-    records = bench.play(tasks)
-    for key, label, floor, floor_text, writes in kinds:
-        mine = [r for r in records if r["task"].split()[0] == key]
-        counts = summary([len(r["requests"]) for r in mine])
-        wrote = [r for r in mine if any(q.method != "GET" for q in r["requests"])]
-        verdict = "at floor" if counts["max"] <= floor else "above floor by %d" % (counts["max"] - floor)
-        if wrote and not writes:
-            verdict = "MISSED: %d of %d wrote" % (len(wrote), len(mine))
-        rows.append(
-            (
-                "lifecycle requests",
-                label,
-                "%d" % counts["median"],
-                "%d – %d; last: %s" % (counts["min"], counts["max"], calls(mine[-1]["requests"])),
-                "floor %d (%s)" % (floor, floor_text),
-                verdict,
-            )
-        )
+    floor_rows(rows, "lifecycle requests", bench.play(tasks), kinds)

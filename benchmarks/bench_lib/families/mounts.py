@@ -7,7 +7,7 @@ the time an attach or detach of N mounts takes beyond the mount times."""
 
 from ..harness import task
 from ..settings import REPEATS, TRANSITIONS, WAIT_REPEATS
-from ..stats import secs, spread, summary
+from ..stats import calls, floor_rows, secs, spread, summary
 
 MODULE = "hwcloud.modelarts.notebook_instance"
 COUNTS = (1, 3)
@@ -25,16 +25,6 @@ def name(request):
     if "/storage/" in path:
         return "%s mount" % request.method
     return "GET (list)" if path.endswith("/notebooks") else request.method
-
-
-def names(requests):
-    runs = []
-    for item in (name(q) for q in requests):
-        if runs and runs[-1][0] == item:
-            runs[-1][1] += 1
-        else:
-            runs.append([item, 1])
-    return ", ".join(item if count == 1 else "%s ×%d" % (item, count) for item, count in runs)
 
 
 def run(bench, rows):
@@ -79,48 +69,22 @@ def run(bench, rows):
 
 
 def request_rows(rows, records):
-    kinds = [("shape-id", "in shape with 2 mounts, by id", 2, "GET, GET storage")]
-    kinds.append(("shape-name", "in shape with 2 mounts, by name", 2, "GET (list), GET storage"))
+    kinds = [
+        ("shape-id", "in shape with 2 mounts, by id", 2, "GET, GET storage", False),
+        ("shape-name", "in shape with 2 mounts, by name", 2, "GET (list), GET storage", False),
+    ]
     for count in COUNTS:
-        floor = 2 + 2 * count
-        kinds.append(
-            (
-                "attach-%d" % count,
-                "attach %d mount(s), 0 s mount time" % count,
-                floor,
-                "GET, GET storage, and per mount POST storage, 1 poll",
+        for verb, write in (("attach", "POST storage"), ("detach", "DELETE mount")):
+            kinds.append(
+                (
+                    "%s-%d" % (verb, count),
+                    "%s %d mount(s), 0 s mount time" % (verb, count),
+                    2 + 2 * count,
+                    "GET, GET storage, and per mount %s, 1 poll" % write,
+                    True,
+                )
             )
-        )
-        kinds.append(
-            (
-                "detach-%d" % count,
-                "detach %d mount(s), 0 s mount time" % count,
-                floor,
-                "GET, GET storage, and per mount DELETE mount, 1 poll",
-            )
-        )
-    for key, label, floor, floor_text in kinds:
-        mine = [r for r in records if r["task"].split()[0] == key]
-        counts = summary([len(r["requests"]) for r in mine])
-        writes = [q for r in mine for q in r["requests"] if q.method != "GET"]
-        if key.startswith("shape"):
-            verdict = (
-                "MISSED: %d writes" % len(writes)
-                if writes
-                else ("at floor" if counts["max"] <= floor else "above floor")
-            )
-        else:
-            verdict = "at floor" if counts["max"] <= floor else "above floor by %d" % (counts["max"] - floor)
-        rows.append(
-            (
-                "mount requests",
-                label,
-                "%d" % counts["median"],
-                "%d – %d; last: %s" % (counts["min"], counts["max"], names(mine[-1]["requests"])),
-                "floor %d (%s)" % (floor, floor_text),
-                verdict,
-            )
-        )
+    floor_rows(rows, "mount requests", records, kinds, name=name)
 
 
 def waiting_rows(rows, records, count, t):
@@ -137,7 +101,7 @@ def waiting_rows(rows, records, count, t):
                 % (verb, count, t, secs(summary([r["seconds"] for r in mine])["median"])),
                 "+%s" % secs(overhead["median"]),
                 "%s; %d requests (last: %s)"
-                % (spread(overhead), len(mine[-1]["requests"]), names(mine[-1]["requests"])),
+                % (spread(overhead), len(mine[-1]["requests"]), calls(mine[-1]["requests"], name)),
                 "<= %s" % secs(target),
                 "met" if overhead["median"] <= target else "MISSED",
             )

@@ -2,22 +2,14 @@
 
 from ..constants import AUTO_STOPS
 from ..existing import ExistingFamily, draw_existing, shape_params
+from ..faults import SHARED_KINDS
 from ..oracle import existing_plan
 
 
 class AutoStop(ExistingFamily):
     name = "auto_stop"
-    kinds = (
-        "5xx",
-        "429",
-        "timeout",
-        "drop",
-        "malformed",
-        "transition_failed",
-        "race",
-        "refused_6357",
-        "deleted_by_other",
-    )
+    # Every shared kind, in their order (part of the draw).
+    kinds = SHARED_KINDS
 
     def draw(self, rng, scenario):
         """Auto-stop turned on, changed or off on a running or stopped instance, with and without allow_restart."""
