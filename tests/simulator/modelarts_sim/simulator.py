@@ -212,44 +212,9 @@ class Simulator:
         answer was a fault."""
         return [r for r in self.requests if r.applied]
 
-    def inject_fault(
-        self,
-        method=None,
-        path=None,
-        count=1,
-        status=503,
-        body=None,
-        headers=None,
-        delay=0.0,
-        drop=False,
-        apply=False,
-        transition_result=None,
-        fail_reason=None,
-        modify=None,
-        echo=False,
-        skip=0,
-        meanwhile=None,
-    ):
-        # pylint: disable=too-many-arguments
-        return self._faults.add(
-            Fault(
-                method,
-                path,
-                count,
-                status,
-                body,
-                headers,
-                delay,
-                drop,
-                apply,
-                transition_result,
-                fail_reason,
-                modify,
-                echo,
-                skip,
-                meanwhile,
-            )
-        )
+    def inject_fault(self, method=None, path=None, **options):
+        """Fail the next matching requests: ``options`` are those of ``Fault`` (README.md, "Faults")."""
+        return self._faults.add(Fault(method, path, **options))
 
     @property
     def faults(self):
