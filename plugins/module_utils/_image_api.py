@@ -6,8 +6,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import IMAGE_NOT_FOUND, is_not_found
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import IMAGE_NOT_FOUND
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._image_rules import (
     DELETED,
     FAILED,

@@ -6,11 +6,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import (
-    NOTEBOOK_NOT_FOUND,
-    NotFound,
-    is_not_found,
-)
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import NOTEBOOK_NOT_FOUND, NotFound
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._lookup import exactly_one, looks_like_uuid
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import FAILED

@@ -6,8 +6,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import WORKSPACE_NOT_FOUND, is_not_found
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import WORKSPACE_NOT_FOUND
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._lookup import at_most_one
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._paging import list_all
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._resource import Kind, ResourceAPI
