@@ -10,15 +10,12 @@ protocol), so one task never makes two images nor takes two snapshots of a noteb
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import (
-    IMAGE_NOT_FOUND,
-    ModuleError,
-    is_not_found,
-)
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import IMAGE_NOT_FOUND, ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._image_rules import DELETED, SNAPSHOTTING, label
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol import (
     Making,
+    delete_with_read_back,
     look_out_seconds,
     write_with_read_back,
 )
@@ -142,17 +139,15 @@ class ImageActions:
             image = self.image = self.api.wait_settled(image, self.wait_timeout, "to be made before it is deleted")
             if image is None or image.get("status") == DELETED:
                 return image
-        try:
-            answer = write_with_read_back(
-                self.api.client,
-                image,
-                lambda current, resending: self.api.delete(current["id"], delete_swr_content),
-                lambda current: self.api.show_if_exists(current["id"]),
-                lambda current: current is None or current.get("status") == DELETED,
-            )
-        except ModelArtsError as error:
-            if not is_not_found(error, IMAGE_NOT_FOUND):
-                raise
+        answer, deleted = delete_with_read_back(
+            self.api.client,
+            image,
+            lambda current, resending: self.api.delete(current["id"], delete_swr_content),
+            lambda current: self.api.show_if_exists(current["id"]),
+            lambda current: current is None or current.get("status") == DELETED,
+            IMAGE_NOT_FOUND,
+        )
+        if not deleted:
             self.image = None
             return None
         self.done.append("delete")

@@ -12,12 +12,13 @@ the list as last read, kept current with what each write and poll answered.
 from __future__ import annotations
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils import _mount_rules as rules
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import MOUNT_NOT_FOUND, is_not_found
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import MOUNT_NOT_FOUND
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._mount_api import MOUNT, MountAPI
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._waiter import wait, wait_for_status
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol import (
     Making,
+    delete_with_read_back,
     look_out_seconds,
     write_with_read_back,
 )
@@ -94,19 +95,16 @@ class MountActions:
     def detach(self, live, settle):
         """Detach ``live``; with ``settle``, wait until it is gone (or UNMOUNTED)."""
         path = live.get("mount_path")
-        try:
-            answer = write_with_read_back(
-                self.api.client,
-                live,
-                lambda current, resending: self.api.detach(live),
-                lambda current: self._listed(live["id"]),
-                lambda current: current is None or current.get("status") in rules.LEAVING,
-                DETACH_CONFLICTS,
-            )
-        except ModelArtsError as error:
-            if not is_not_found(error, DETACHED):
-                raise
-            # Detached by someone else since the list was read: gone, as asked, though not by this task.
+        answer, detached = delete_with_read_back(
+            self.api.client,
+            live,
+            lambda current, resending: self.api.detach(live),
+            lambda current: self._listed(live["id"]),
+            lambda current: current is None or current.get("status") in rules.LEAVING,
+            DETACHED,
+            DETACH_CONFLICTS,
+        )
+        if not detached:
             self._forget(live)
             return
         self.done.append("detach")

@@ -12,12 +12,7 @@ Each write goes through the write protocol (read back instead of resending blind
 from __future__ import annotations
 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils import _auto_stop, _tags
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import (
-    NOTEBOOK_NOT_FOUND,
-    ModuleError,
-    is_not_found,
-)
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import NOTEBOOK_NOT_FOUND, ModuleError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._lookup import at_most_one
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_api import NOTEBOOK
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules import (
@@ -30,6 +25,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._notebook_rules 
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._waiter import wait
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol import (
     Making,
+    delete_with_read_back,
     look_out_seconds,
     write_with_read_back,
 )
@@ -250,18 +246,15 @@ class NotebookActions:
         def read_back(current):
             return self.api.show_if_exists(current["id"])
 
-        try:
-            answer = write_with_read_back(
-                self.api.client,
-                instance,
-                lambda current, resending: self.api.delete(current["id"]),
-                read_back,
-                lambda current: current is None or current.get("status") == "DELETING",
-            )
-        except ModelArtsError as error:
-            if not is_not_found(error, NOTEBOOK_NOT_FOUND):
-                raise
-            # Someone else deleted it since it was read: gone, as asked, though not by this task.
+        answer, deleted = delete_with_read_back(
+            self.api.client,
+            instance,
+            lambda current, resending: self.api.delete(current["id"]),
+            read_back,
+            lambda current: current is None or current.get("status") == "DELETING",
+            NOTEBOOK_NOT_FOUND,
+        )
+        if not deleted:
             self.instance = None
             return None
         self.done.append("delete")

@@ -10,12 +10,12 @@ sent again; an update or a delete is read back before being sent again.
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import WORKSPACE_NOT_FOUND, is_not_found
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import WORKSPACE_NOT_FOUND
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._workspace_api import WORKSPACE
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._workspace_rules import compare, update_body
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol import (
     Making,
+    delete_with_read_back,
     look_out_seconds,
     write_with_read_back,
 )
@@ -101,18 +101,15 @@ class WorkspaceActions:
         """DELETE the workspace (what it holds goes with it); with ``wait``, poll until it is gone."""
         workspace_id = WORKSPACE.ident(workspace)
         self.workspace = workspace
-        try:
-            write_with_read_back(
-                self.api.client,
-                workspace,
-                lambda current, resending: self.api.delete(workspace_id),
-                lambda current: self.api.show_if_exists(workspace_id),
-                lambda current: current is None or WORKSPACE.status(current) == "DELETING",
-            )
-        except ModelArtsError as error:
-            if not is_not_found(error, WORKSPACE_NOT_FOUND):
-                raise
-            # Someone else deleted it since it was read: gone, as asked, though not by this task.
+        dummy, deleted = delete_with_read_back(
+            self.api.client,
+            workspace,
+            lambda current, resending: self.api.delete(workspace_id),
+            lambda current: self.api.show_if_exists(workspace_id),
+            lambda current: current is None or WORKSPACE.status(current) == "DELETING",
+            WORKSPACE_NOT_FOUND,
+        )
+        if not deleted:
             self.workspace = None
             return None
         self.done.append("delete")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import ModuleError, is_not_found
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._waiter import Poll
 
@@ -70,6 +70,18 @@ def write_with_read_back(client, resource, send, read_back, is_done, conflicts=f
             client.pause_before_retry(attempt, error.retry_after)
             continue
         return merged(resource, answer)
+
+
+def delete_with_read_back(client, resource, send, read_back, is_done, not_found, conflicts=frozenset()):
+    """A delete (or a detach) through write_with_read_back: ``(the resource after it, True)``, or ``(None, False)``
+    when the service answers with one of the ``not_found`` codes: someone else deleted it since it was read, so it
+    is gone, as asked, though not by this task (nothing to record as done)."""
+    try:
+        return write_with_read_back(client, resource, send, read_back, is_done, conflicts), True
+    except ModelArtsError as error:
+        if not is_not_found(error, not_found):
+            raise
+        return None, False
 
 
 def _look_out(resource, read_back, is_done, making, error):

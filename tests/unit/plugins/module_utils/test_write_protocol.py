@@ -13,6 +13,7 @@ from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import M
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
 from ansible_collections.hwcloud.modelarts.plugins.module_utils._write_protocol import (
     Making,
+    delete_with_read_back,
     look_out_seconds,
     merged,
     write_with_read_back,
@@ -112,6 +113,48 @@ def test_after_max_retries_the_last_failure_is_raised():
     with pytest.raises(ModelArtsError, match="HTTP 503"):
         write_with_read_back(client, {"id": "a"}, send, lambda r: r, lambda r: False)
     assert len(calls) == 3 and [attempt for attempt, dummy in client.pauses] == [1, 2]
+
+
+GONE_CODES = frozenset(("ModelArts.6309", "ModelArts.6404"))
+
+
+def gone(resource):
+    return resource is None or resource.get("status") == "DELETING"
+
+
+def test_a_delete_answered_returns_the_resource_after_it_as_deleted_by_this_task():
+    send, calls = script({"status": "DELETING"})
+    assert delete_with_read_back(Client(), {"id": "a"}, send, pytest.fail, gone, GONE_CODES) == (
+        {"id": "a", "status": "DELETING"},
+        True,
+    )
+    assert len(calls) == 1
+
+
+def test_a_delete_applied_but_unanswered_is_read_back_and_deleted_by_this_task():
+    send, calls = script(transient())
+    client = Client()
+    assert delete_with_read_back(client, {"id": "a"}, send, lambda r: None, gone, GONE_CODES) == (None, True)
+    assert len(calls) == 1 and client.pauses == []
+
+
+@pytest.mark.parametrize("code", sorted(GONE_CODES))
+def test_a_delete_answered_not_found_was_someone_elses(code):
+    send, calls = script(ModelArtsError("Deleting", status=404, error_code=code))
+    assert delete_with_read_back(Client(), {"id": "a"}, send, pytest.fail, gone, GONE_CODES) == (None, False)
+    assert len(calls) == 1
+
+
+def test_a_delete_refused_for_another_reason_fails_and_a_conflict_is_read_back():
+    refused = ModelArtsError("Deleting", status=400, error_code="ModelArts.6357")
+    send, calls = script(refused)
+    with pytest.raises(ModelArtsError, match="ModelArts.6357"):
+        delete_with_read_back(Client(), {"id": "a"}, send, pytest.fail, gone, GONE_CODES)
+    send, calls = script(refused)
+    answer = delete_with_read_back(
+        Client(), {"id": "a"}, send, lambda r: None, gone, GONE_CODES, conflicts={"ModelArts.6357"}
+    )
+    assert answer == (None, True) and len(calls) == 1
 
 
 def test_merged_keeps_fields_the_answer_does_not_hold():
