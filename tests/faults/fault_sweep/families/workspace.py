@@ -19,6 +19,7 @@ import time
 
 from ..constants import NOTEBOOK_TOKEN, TIMEOUT
 from ..family import Family
+from ..faults import shaped_fault
 from ..invariants import check_plan_writes
 
 WORKSPACES = r"/workspaces"
@@ -145,28 +146,7 @@ class Workspace(Family):
             reads.append("contents")
         target = rng.choice(plan + reads + ["GET"])
         method, path = TARGETS[target]
-        fault = {"kind": kind, "target": target, "method": method, "path": path, "count": 1, "skip": 0}
-        retries = scenario["max_retries"]
-        if kind == "5xx":
-            fault.update(
-                status=rng.choice([500, 502, 503, 504]), count=rng.randint(1, retries + 1), apply=rng.random() < 0.5
-            )
-        elif kind == "429":
-            fault.update(status=429, count=rng.randint(1, retries + 1))
-            if rng.random() < 0.6:
-                fault["headers"] = {"Retry-After": str(rng.choice([1, 2]))}
-        elif kind == "timeout":
-            applied = rng.random() < 0.5
-            fault.update(delay=TIMEOUT + 0.4, status=None if applied else 504, apply=applied, count=rng.randint(1, 2))
-        elif kind == "drop":
-            fault.update(drop=True, apply=rng.random() < 0.5, count=rng.randint(1, 2))
-        else:
-            body = rng.choice(["", "{not json", "<html><body>502 Bad Gateway</body></html>", "[]", "null"])
-            if rng.random() < 0.5:
-                fault.update(status=200, body=body, apply=method != "GET" or rng.random() < 0.5)
-            else:
-                fault.update(status=502, body=body, apply=False)
-        return fault
+        return shaped_fault(rng, scenario, kind, target, method, path, family=self)
 
     def prepare(self, sim, scenario):
         workspaces = sim.resources["workspaces"]
