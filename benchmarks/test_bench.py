@@ -4,10 +4,15 @@
 
 """Tests of the benchmarks' own code: the registry, BENCH_ONLY, and where a run's table is written."""
 
+from collections import namedtuple
+
 import pytest
 from bench_lib.families import FAMILIES, ORDER
 from bench_lib.main import selected
 from bench_lib.report import write_docs, write_results
+from bench_lib.stats import calls, sequence
+
+Request = namedtuple("Request", "method path status")
 
 FULL = "Run: full\n\n| item |\n|---|\n| full row |\n"
 PARTIAL = "Run: partial\n\n| item |\n|---|\n| partial row |\n"
@@ -35,6 +40,20 @@ def test_every_registered_family_runs_and_says_what_it_measures():
         assert run.__module__ == "bench_lib.families.%s" % name
         assert run.__code__.co_varnames[:2] == ("bench", "rows")
         assert run.__doc__.split("\n", 1)[0].strip(), name
+
+
+def test_a_sequence_names_a_post_by_its_action_and_shortens_runs():
+    requests = [
+        Request("GET", "/v1/p/notebooks", 200),
+        Request("POST", "/v1/p/notebooks/a/stop", 200),
+        Request("GET", "/v1/p/notebooks/a", 200),
+        Request("GET", "/v1/p/notebooks/a", 200),
+        Request("PUT", "/v1/p/notebooks/a", 200),
+        Request("POST", "/v1/p/notebooks/a/start", 200),
+        Request("GET", "/v1/p/notebooks/a", 404),
+    ]
+    assert sequence(requests) == "GET, POST stop, GET ×2, PUT, POST start, GET"
+    assert calls(requests) == "GET (list), POST stop, GET ×2, PUT, POST start, GET (gone)"
 
 
 def test_bench_only_selects_families_by_name():

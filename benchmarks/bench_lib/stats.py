@@ -30,18 +30,6 @@ def spread(stats, fmt=secs, iqr=False):
     return "%s – %s (n=%d)" % (fmt(stats["min"]), fmt(stats["max"]), stats["n"])
 
 
-def sequence(requests):
-    """The requests in order, runs of the same call shortened: "GET, POST stop, GET ×3"."""
-    calls = [q.method + (" " + q.path.rsplit("/", 1)[-1] if q.method == "POST" else "") for q in requests]
-    runs = []
-    for call in calls:
-        if runs and runs[-1][0] == call:
-            runs[-1][1] += 1
-        else:
-            runs.append([call, 1])
-    return ", ".join(call if count == 1 else "%s ×%d" % (call, count) for call, count in runs)
-
-
 def call(request):
     """One request as the lifecycle rows name it: "GET (list)", "POST (create)", "POST tags", "DELETE", "GET (gone)"..."""
     path = request.path.split("?", 1)[0].rstrip("/")
@@ -65,6 +53,16 @@ def calls(requests, name=call):
         else:
             runs.append([item, 1])
     return ", ".join(item if count == 1 else "%s ×%d" % (item, count) for item, count in runs)
+
+
+def method_and_action(request):
+    """One request as its method, a POST with the last segment of its path: "GET", "POST stop"."""
+    return request.method + (" " + request.path.rsplit("/", 1)[-1] if request.method == "POST" else "")
+
+
+def sequence(requests):
+    """The requests in order, runs of the same call shortened: "GET, POST stop, GET ×3"."""
+    return calls(requests, method_and_action)
 
 
 def floor_rows(rows, item, records, kinds, name=call):
