@@ -4,6 +4,8 @@
 
 """Tests of the benchmarks' own code: the registry, BENCH_ONLY, and where a run's table is written."""
 
+import os
+import re
 from collections import namedtuple
 
 import pytest
@@ -12,6 +14,7 @@ from bench_lib.main import selected
 from bench_lib.report import write_docs, write_results
 from bench_lib.stats import calls, sequence
 
+README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md")
 Request = namedtuple("Request", "method path status")
 
 FULL = "Run: full\n\n| item |\n|---|\n| full row |\n"
@@ -40,6 +43,15 @@ def test_every_registered_family_runs_and_says_what_it_measures():
         assert run.__module__ == "bench_lib.families.%s" % name
         assert run.__code__.co_varnames[:2] == ("bench", "rows")
         assert run.__doc__.split("\n", 1)[0].strip(), name
+
+
+def test_the_readme_describes_every_family_and_lists_each_for_bench_only():
+    with open(README, encoding="utf-8") as handle:
+        text = handle.read()
+    described = re.findall(r"^(?:\d+\.|-) `(\w+)`: ", text, re.MULTILINE)
+    assert described == list(ORDER)
+    listed = re.search(r"^\| `BENCH_ONLY` \| all \| comma-separated families: `([\w,]+)` \|$", text, re.MULTILINE)
+    assert listed.group(1).split(",") == list(ORDER)
 
 
 def test_a_sequence_names_a_post_by_its_action_and_shortens_runs():
