@@ -12,7 +12,7 @@ import pytest
 from bench_lib.families import FAMILIES, ORDER
 from bench_lib.main import selected
 from bench_lib.report import write_docs, write_results
-from bench_lib.stats import calls, sequence
+from bench_lib.stats import calls, sequence, summary, wait_row, wait_target
 
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md")
 Request = namedtuple("Request", "method path status")
@@ -66,6 +66,21 @@ def test_a_sequence_names_a_post_by_its_action_and_shortens_runs():
     ]
     assert sequence(requests) == "GET, POST stop, GET ×2, PUT, POST start, GET"
     assert calls(requests) == "GET (list), POST stop, GET ×2, PUT, POST start, GET (gone)"
+
+
+def test_a_wait_row_meets_its_target_or_misses_it_or_is_a_reference():
+    overhead = summary([0.4, 0.5, 0.9])
+    assert wait_target(2) == 1.2
+    assert wait_row("w", "label", overhead, "; 3 requests", wait_target(2), " (note)") == (
+        "w",
+        "label",
+        "+0.500 s",
+        "0.400 s – 0.900 s (n=3); 3 requests",
+        "<= 1.200 s (note)",
+        "met",
+    )
+    assert wait_row("w", "label", overhead, "", 0.45)[4:] == ("<= 0.450 s", "MISSED")
+    assert wait_row("w", "label", overhead, "", None)[4:] == ("(reference)", "")
 
 
 def test_bench_only_selects_families_by_name():

@@ -65,6 +65,26 @@ def sequence(requests):
     return calls(requests, method_and_action)
 
 
+def wait_target(waited):
+    """The target of every wait: 1 s beyond the ``waited`` seconds, plus a tenth of them (the poll schedule)."""
+    return 1 + 0.1 * waited
+
+
+def wait_row(item, label, overhead, detail, target, target_note=""):
+    """A wait's row: the median time beyond what was waited (``overhead``, a summary), its spread and ``detail``,
+    against ``target`` seconds (None: a reference row, without a target)."""
+    if target is None:
+        return (item, label, "+%s" % secs(overhead["median"]), spread(overhead) + detail, "(reference)", "")
+    return (
+        item,
+        label,
+        "+%s" % secs(overhead["median"]),
+        spread(overhead) + detail,
+        "<= %s%s" % (secs(target), target_note),
+        "met" if overhead["median"] <= target else "MISSED",
+    )
+
+
 def floor_rows(rows, item, records, kinds, name=call):
     """One row per kind of task: its requests against the floor. ``kinds``: (task key, label, floor, the floor's
     calls, writes allowed); a task is named "<key> <repetition>"; ``name`` names each call of the last one."""

@@ -10,7 +10,7 @@ import statistics
 from ..harness import task
 from ..lifecycle import creating
 from ..settings import TRANSITIONS, WAIT_REPEATS
-from ..stats import call, calls, secs, spread, summary
+from ..stats import call, calls, secs, spread, summary, wait_row, wait_target
 
 
 def run(bench, rows):
@@ -58,7 +58,6 @@ def lifecycle_rows(rows, records, t):
         mine = [r for r in records if r["task"].split()[0] == key]
         stats = summary(list(overhead[key].values()))
         parts = [lifecycle_parts(r, t) for r in mine]
-        target = 1 + 0.1 * transitions[key] * t
         beyond = statistics.median(overhead[key][i] - lookup[i] for i in overhead[key])
         detail = (
             "; %s requests (last: %s); of it: before 1st request %s, polls past the ends %s, after last request %s; "
@@ -73,14 +72,7 @@ def lifecycle_rows(rows, records, t):
         count = "2 × %g s transitions" % t if transitions[key] == 2 else "%g s transition" % t
         name = "%s, %s (task %s)" % (label, count, secs(statistics.median(r["seconds"] for r in mine)))
         rows.append(
-            (
-                "lifecycle waiting",
-                name,
-                "+%s" % secs(stats["median"]),
-                spread(stats) + detail,
-                "<= %s" % secs(target) if t else "(reference)",
-                ("met" if stats["median"] <= target else "MISSED") if t else "",
-            )
+            wait_row("lifecycle waiting", name, stats, detail, wait_target(transitions[key] * t) if t else None)
         )
     for key in ("create", "delete"):
         ratios = summary(

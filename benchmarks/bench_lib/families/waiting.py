@@ -8,7 +8,7 @@ import statistics
 
 from ..harness import task
 from ..settings import TRANSITIONS, WAIT_REPEATS
-from ..stats import secs, spread, summary
+from ..stats import secs, summary, wait_row, wait_target
 
 
 def run(bench, rows):
@@ -34,7 +34,6 @@ def run(bench, rows):
         overhead = summary([r["seconds"] - 2 * t for r in mine])
         polls = summary([len(r["requests"]) for r in mine])
         parts = [wait_parts(r, t) for r in mine]
-        target = 1 + 0.1 * 2 * t
         label = "stop+update+start, 2 × %g s transitions (task %s)" % (
             t,
             secs(statistics.median(r["seconds"] for r in mine)),
@@ -43,16 +42,7 @@ def run(bench, rows):
             polls["median"],
             *(secs(statistics.median(p[i] for p in parts)) for i in range(3)),
         )
-        rows.append(
-            (
-                "4 waiting",
-                label,
-                "+%s" % secs(overhead["median"]),
-                spread(overhead) + detail,
-                "<= %s" % secs(target) if t else "(reference)",
-                ("met" if overhead["median"] <= target else "MISSED") if t else "",
-            )
-        )
+        rows.append(wait_row("4 waiting", label, overhead, detail, wait_target(2 * t) if t else None))
 
 
 def wait_parts(record, transition):
