@@ -6,17 +6,21 @@
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import MOUNT_NOT_FOUND, is_not_found
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._http import ModelArtsError
-from ansible_collections.hwcloud.modelarts.plugins.module_utils._resource import Kind
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._errors import MOUNT_NOT_FOUND
+from ansible_collections.hwcloud.modelarts.plugins.module_utils._resource import Kind, ResourceAPI
 
 # A mount in messages and results: its path says which one it is.
 MOUNT = Kind("mount", "mount", id_key="mount_path", reason_key="failure_reason")
 
 
-class MountAPI:
+class MountAPI(ResourceAPI):
+    """The mounts of one notebook: a resource under the notebook's path."""
+
+    kind = MOUNT
+    not_found = MOUNT_NOT_FOUND
+
     def __init__(self, client, notebook_id):
-        self.client = client
+        super().__init__(client)
         self.notebook_id = notebook_id
 
     def _path(self, *segments):
@@ -29,18 +33,12 @@ class MountAPI:
         )
         return [mount for mount in answer.get("data") or [] if isinstance(mount, dict)]
 
-    def show_if_exists(self, storage_id):
-        """One mount, or None when it is gone (a detach that has ended)."""
-        try:
-            return self.client.request(
-                "GET",
-                self._path(storage_id),
-                "Reading mount %s of notebook instance %s" % (storage_id, self.notebook_id),
-            )
-        except ModelArtsError as error:
-            if is_not_found(error, MOUNT_NOT_FOUND):
-                return None
-            raise
+    def show(self, storage_id):
+        return self.client.request(
+            "GET",
+            self._path(storage_id),
+            "Reading mount %s of notebook instance %s" % (storage_id, self.notebook_id),
+        )
 
     def attach(self, body):
         return self.client.request(

@@ -65,9 +65,10 @@ class Kind:
 
 
 class ResourceAPI:
-    """The calls every top-level resource has: its path under the project, a read by id, and a read that answers
-    None for an id the service does not know. A subclass sets ``collection`` (the path segment), ``kind`` and
-    ``not_found`` (the service's answers for an unknown id, from _errors.py)."""
+    """The calls every resource has: its path, a read by id, and a read that answers None for an id the service
+    does not know. A subclass sets ``kind``, ``not_found`` (the service's answers for an unknown id, from
+    _errors.py) and ``collection`` (the path segment under the project), or overrides ``_path`` for a resource
+    under another (a notebook's mounts)."""
 
     collection = None
     kind = None
