@@ -33,6 +33,9 @@ class ModelArtsModule:
 
     argument_spec: dict = {}
     module_kwargs: dict = {}
+    # A module whose RETURN says ``actions`` is always returned: its result holds them also when it fails
+    # before deciding (none, then).
+    reports_actions: bool = False
 
     def __init__(self):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
@@ -65,7 +68,7 @@ class ModelArtsModule:
     def prepare_result(self) -> dict:
         """The result as the user sees it; subclasses add what they hold (never a secret)."""
         result = dict(self.result)
-        if self.decision.planned is not None:
+        if self.decision.planned is not None or self.reports_actions:
             result.update(self.decision.result())
         return result
 

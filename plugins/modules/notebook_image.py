@@ -354,6 +354,7 @@ class NotebookImage(ModelArtsModule):
         + [("swr_path", option) for option in IDENTITY + ("notebook",)],
     }
 
+    reports_actions = True
     actions = None
 
     def run(self):
@@ -407,8 +408,6 @@ class NotebookImage(ModelArtsModule):
 
     def prepare_result(self):
         result = super().prepare_result()
-        # Also when the task failed before deciding anything.
-        result.setdefault("actions", [])
         if self.actions is not None and self.actions.image is not None:
             result["image"] = self.actions.image
         return result

@@ -305,6 +305,7 @@ class Workspace(ModelArtsModule):
     }
     module_kwargs = {"required_one_of": [("id", "name")]}
 
+    reports_actions = True
     actions = None
 
     def run(self):

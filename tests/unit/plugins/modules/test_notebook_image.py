@@ -114,7 +114,7 @@ def test_a_notebook_that_is_not_running_is_refused_before_any_write(simulator, r
     nb = simulator.add_notebook(name="template", status="RUNNING")
     simulator.set_status(nb["id"], status, after=60)
     result = run(check=check, notebook="template", **IDENTITY)
-    assert result["failed"] is True
+    assert result["failed"] is True and (result["changed"], result["actions"]) == (False, [])
     assert result["msg"].startswith(
         "notebook instance %s (template) is %s: only a RUNNING notebook can be saved as an image" % (nb["id"], status)
     )

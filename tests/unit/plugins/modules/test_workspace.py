@@ -156,6 +156,8 @@ def test_an_unknown_id_fails_naming_it(simulator, run):
 def test_refused_before_any_request(simulator, run, args, message):
     result = run(**args)
     assert result["failed"] and message in result["msg"] and simulator.requests == []
+    # RETURN says actions are always returned: none here.
+    assert (result["changed"], result["actions"]) == (False, [])
 
 
 def test_the_default_workspace_takes_a_description(simulator, run):
