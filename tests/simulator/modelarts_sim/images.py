@@ -27,7 +27,7 @@ from .base import Resource, now_ms
 from .errors import ServiceError, bad_request, property_error, required_error
 from .listing import page, paging, sorted_by, sorting
 from .routing import Route
-from .validation import check_fields
+from .validation import check_body
 
 IMAGE_SORT_KEYS = ("name", "tag", "create_at", "update_at", "size", "type", "service_type", "arch", "namespace")
 MAX_IMAGE_LIMIT = 200
@@ -240,9 +240,7 @@ class Images(Resource):
 
     def save(self, call):
         body = call.body()
-        if not isinstance(body, dict):
-            raise bad_request("the request body must be a JSON object")
-        check_fields("body", body, SAVE_FIELDS)
+        check_body(body, SAVE_FIELDS)
         for key in ("name", "namespace"):
             if key not in body:
                 raise required_error("The property %s is required." % key)
@@ -294,9 +292,7 @@ class Images(Resource):
 
     def register(self, call):
         body = call.body()
-        if not isinstance(body, dict):
-            raise bad_request("the request body must be a JSON object")
-        check_fields("body", body, REGISTER_FIELDS)
+        check_body(body, REGISTER_FIELDS)
         if "swr_path" not in body:
             raise required_error("The property swr_path is required.")
         path = SWR_PATH_RE.match(body["swr_path"])
@@ -345,9 +341,7 @@ class Images(Resource):
             raise bad_request("force must be true or false")
         body = call.body(required=False)
         if body is not None:
-            if not isinstance(body, dict):
-                raise bad_request("the request body must be a JSON object")
-            check_fields("body", body, {"is_force": bool})
+            check_body(body, {"is_force": bool})
         force = force_query == "true" or bool((body or {}).get("is_force"))
         with self.store.lock:
             image = self.get(call.params["id"])

@@ -7,9 +7,9 @@ import copy
 import re
 
 from .base import Resource, now_ms
-from .errors import ServiceError, bad_request, property_error, required_error
+from .errors import ServiceError, property_error, required_error
 from .routing import Route
-from .validation import check_type
+from .validation import check_body
 
 # The default of a start without duration, the accepted range, -1 for "no auto-stop".
 LEASE_TYPES = ("TIMING", "IDLE")
@@ -65,12 +65,7 @@ class Lease(Resource):
         query = call.query
         if body is None:
             body = {}
-        if not isinstance(body, dict):
-            raise bad_request("the request body must be a JSON object")
-        for key, value in body.items():
-            if key not in LEASE_FIELDS:
-                raise bad_request("unknown field %r" % key)
-            check_type(key, value, LEASE_FIELDS[key])
+        check_body(body, LEASE_FIELDS)
         if query.get("duration") is not None:
             lease = lease_settings(query["duration"], "TIMING")
         elif "duration" in body:

@@ -11,7 +11,7 @@ from .base import now_ms
 from .endpoints import merge_endpoints
 from .errors import ServiceError, bad_request, property_error
 from .lease import LEASE_FIELDS, lease_settings
-from .validation import check_fields, check_type
+from .validation import check_body, check_fields, check_type
 
 # Letters, digits, - and _, and Chinese characters (the SDK's NotebookCreateRequest and NotebookUpdateRequest).
 NAME_RE = re.compile("^[A-Za-z0-9_\\-\u4e00-\u9fa5]{1,128}$")
@@ -84,22 +84,15 @@ HOOK_CONFIG_FIELDS = ("script", "type", "mode")
 
 
 # ---- syntax ------------------------------------------------------------------------------------------------
-def _check_top_fields(body, fields):
-    if not isinstance(body, dict):
-        raise bad_request("the request body must be a JSON object")
-    for field, value in body.items():
-        if field not in fields:
-            raise bad_request("unknown field %r" % field)
-        check_type(field, value, fields[field])
 
 
 def check_update_syntax(body):
-    _check_top_fields(body, UPDATE_FIELDS)
+    check_body(body, UPDATE_FIELDS)
     check_endpoints_hooks_syntax(body)
 
 
 def check_create_syntax(body):
-    _check_top_fields(body, CREATE_FIELDS)
+    check_body(body, CREATE_FIELDS)
     check_fields("volume", body.get("volume") or {}, VOLUME_FIELDS)
     check_fields("lease", body.get("lease") or {}, LEASE_FIELDS)
     check_endpoints_hooks_syntax(body)

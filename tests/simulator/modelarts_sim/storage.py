@@ -14,9 +14,9 @@ import copy
 import uuid
 
 from .base import Resource, now_ms
-from .errors import ServiceError, bad_request, property_error, required_error
+from .errors import ServiceError, property_error, required_error
 from .routing import NO_CONTENT, Route
-from .validation import check_type
+from .validation import check_body
 
 CATEGORIES = ("OBS", "OBSFS", "EFS")
 FIELDS = {"category": str, "mount_path": str, "uri": str, "efs_id": str}
@@ -141,12 +141,7 @@ class Storage(Resource):
             raise ServiceError(400, "ModelArts.6327", "The instance is not running (status %s)." % nb["status"])
 
     def _check_body(self, nb, body, mounts):
-        if not isinstance(body, dict):
-            raise bad_request("the request body must be a JSON object")
-        for key, value in body.items():
-            if key not in FIELDS:
-                raise bad_request("unknown field %r" % key)
-            check_type(key, value, FIELDS[key])
+        check_body(body, FIELDS)
         for key in ("category", "mount_path", "uri"):
             if not body.get(key):
                 raise required_error("The property %s is required." % key)

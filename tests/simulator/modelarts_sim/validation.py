@@ -25,6 +25,13 @@ def check_fields(where, obj, fields):
         check_type("%s.%s" % (where, key), value, fields[key])
 
 
+def check_body(body, fields):
+    """The request body: a JSON object whose every key is one of ``fields`` ({name: type}), of its type."""
+    if not isinstance(body, dict):
+        raise bad_request("the request body must be a JSON object")
+    check_fields("body", body, fields)
+
+
 def json_body(raw_body, required=True):
     """The request's JSON body; ModelArts.6400 when empty (unless optional: then None) or not JSON."""
     if not raw_body:

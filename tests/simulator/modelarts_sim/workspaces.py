@@ -17,7 +17,7 @@ from .control import ControlError
 from .errors import ServiceError, bad_request, property_error, required_error
 from .notebooks import CALLER
 from .routing import Route
-from .validation import check_fields, check_type
+from .validation import check_body, check_fields, check_type
 
 DEFAULT_ID = "0"
 DEFAULT_NAME = "default"
@@ -176,9 +176,7 @@ class Workspaces(Resource):
     # ---- rules -----------------------------------------------------------------------------------------------
     def _check_body(self, body, fields, workspace=None):
         """The syntax and the rules of a create (``workspace`` None) or update body; ModelArts.6400 / 6335 / 6336."""
-        if not isinstance(body, dict):
-            raise bad_request("the request body must be a JSON object")
-        check_fields("body", body, fields)
+        check_body(body, fields)
         if workspace is None and "name" not in body:
             raise required_error("The property name is required.")
         if "name" in body:
