@@ -147,10 +147,10 @@ class WorkspaceInfo(ModelArtsModule):
         if params.get("id"):
             found = api.show_if_exists(params["id"])
             workspaces = [] if found is None else [found]
+        elif params.get("name") is not None and params["name_match"] == "exact":
+            workspaces = api.find_by_name(params["name"], params.get("enterprise_project_id"))
         else:
             workspaces = api.list(name=params.get("name"), enterprise_project_id=params.get("enterprise_project_id"))
-            if params.get("name") is not None and params["name_match"] == "exact":
-                workspaces = [ws for ws in workspaces if ws.get("name") == params["name"]]
         if params["quotas"]:
             workspaces = [dict(ws, quotas=api.quotas(ws["id"])) for ws in workspaces]
         self.result["workspaces"] = workspaces
