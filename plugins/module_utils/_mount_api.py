@@ -33,11 +33,11 @@ class MountAPI(ResourceAPI):
         )
         return [mount for mount in answer.get("data") or [] if isinstance(mount, dict)]
 
-    def show(self, storage_id):
+    def show(self, resource_id):
         return self.client.request(
             "GET",
-            self._path(storage_id),
-            "Reading mount %s of notebook instance %s" % (storage_id, self.notebook_id),
+            self._path(resource_id),
+            "Reading mount %s of notebook instance %s" % (resource_id, self.notebook_id),
         )
 
     def attach(self, body):
